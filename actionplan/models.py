@@ -1,0 +1,1 @@
+"""Annual action plans (handlingsplaner) of the programme."""

@@ -1,0 +1,5 @@
+from django.shortcuts import render
+
+
+def plan_index(request):
+    return render(request, "actionplan/index.html", {})

@@ -1,0 +1,28 @@
+from django.conf import settings
+from django.conf.urls.i18n import i18n_patterns
+from django.contrib import admin
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+admin.site.site_header = _("Flemingsberg 2050 – administration")
+admin.site.site_title = _("Flemingsberg 2050")
+admin.site.index_title = _("Programme, action plans and indicators")
+
+urlpatterns = [
+    path("i18n/", include("django.conf.urls.i18n")),
+]
+
+# Swedish unprefixed, English under /en/; path segments are translated too.
+urlpatterns += i18n_patterns(
+    path("admin/", admin.site.urls),
+    path(pgettext_lazy("url", "indicators/"), include("indicators.urls")),
+    path(pgettext_lazy("url", "action-plan/"), include("actionplan.urls")),
+    path("", include("programme.urls")),
+    prefix_default_language=False,
+)
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

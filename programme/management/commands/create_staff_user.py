@@ -1,0 +1,61 @@
+import getpass
+import os
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+
+from programme.models import Organisation, StaffMembership
+from programme.services import create_staff_member
+
+
+class Command(BaseCommand):
+    help = (
+        "Create or update a staff user of one organisation in one role. The password comes "
+        "from FLEMINGSBERG_STAFF_PASSWORD, or is asked for."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("username")
+        parser.add_argument(
+            "--organisation", required=True, help="Organisation slug, e.g. huddinge"
+        )
+        parser.add_argument(
+            "--role", required=True, choices=[choice.value for choice in StaffMembership.Role]
+        )
+        parser.add_argument("--email", default="")
+
+    def handle(self, *args, username, organisation, role, email, **options):
+        try:
+            organisation_obj = Organisation.objects.get(slug=organisation)
+        except Organisation.DoesNotExist:
+            known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "none"
+            raise CommandError(
+                f"Unknown organisation '{organisation}'. Known slugs: {known}."
+            ) from None
+        password = os.environ.get("FLEMINGSBERG_STAFF_PASSWORD")
+        if not password:
+            if not options.get("interactive", True) or not os.isatty(0):
+                raise CommandError(
+                    "No password: set FLEMINGSBERG_STAFF_PASSWORD or run in a terminal."
+                )
+            password = getpass.getpass("Password: ")
+            if password != getpass.getpass("Password (again): "):
+                raise CommandError("The passwords do not match.")
+        try:
+            validate_password(password)
+        except ValidationError as error:
+            raise CommandError("Password rejected: " + " ".join(error.messages)) from None
+        user = create_staff_member(
+            username=username,
+            organisation=organisation_obj,
+            role=role,
+            password=password,
+            email=email,
+        )
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"Staff user '{user.username}' is now {StaffMembership.Role(role).label} "
+                f"for {organisation_obj.name}."
+            )
+        )

@@ -1,0 +1,419 @@
+"""The development programme itself: versions, vision, goals, strategies, background.
+
+Every text a reader sees is registered for translation in ``translation.py``
+(Swedish is the default and the fallback language).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Prefetch
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+
+class PublishableQuerySet(models.QuerySet):
+    """Shared by every public model: drafts never reach anonymous visitors."""
+
+    def published(self):
+        return self.filter(is_published=True)
+
+    def visible_to(self, user):
+        """Staff preview drafts on the public pages; everyone else sees published rows."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        return self.published()
+
+
+class Publishable(models.Model):
+    is_published = models.BooleanField(
+        _("published"),
+        default=False,
+        help_text=_("Only published content is shown to visitors; drafts are visible to staff."),
+    )
+
+    class Meta:
+        abstract = True
+
+
+class Organisation(models.Model):
+    """One of the three parties, or another actor the programme names."""
+
+    class Kind(models.TextChoices):
+        REGION = "region", _("Region")
+        MUNICIPALITY = "municipality", _("Municipality")
+        UNIVERSITY = "university", _("University or college")
+        HOSPITAL = "hospital", _("Hospital")
+        AUTHORITY = "authority", _("Government agency")
+        COMPANY = "company", _("Company")
+        OTHER = "other", _("Other")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    name = models.CharField(_("name"), max_length=200)
+    short_name = models.CharField(_("short name"), max_length=80, blank=True)
+    former_name = models.CharField(
+        _("former name"),
+        max_length=200,
+        blank=True,
+        help_text=_("Earlier name, e.g. Stockholms läns landsting until 2019."),
+    )
+    former_name_until = models.PositiveSmallIntegerField(
+        _("former name used until (year)"), null=True, blank=True
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    is_party = models.BooleanField(
+        _("party to the programme"),
+        default=False,
+        help_text=_("The parties own the programme and the action plan."),
+    )
+    website = models.URLField(_("website"), blank=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["-is_party", "order", "name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def display_name(self) -> str:
+        return self.short_name or self.name
+
+
+class ProgrammeQuerySet(PublishableQuerySet):
+    def current(self) -> Programme | None:
+        """The newest programme in this queryset that has not been replaced."""
+        return self.exclude(status=Programme.Status.REPLACED).order_by("-version_date").first()
+
+
+class Programme(Publishable):
+    """One version of the development programme (2007, Flemingsberg 2050, …)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        CONSULTATION = "consultation", _("Consultation version")
+        ADOPTED = "adopted", _("Adopted")
+        REPLACED = "replaced", _("Replaced")
+
+    slug = models.SlugField(_("slug"), max_length=80, unique=True)
+    title = models.CharField(_("title"), max_length=200)
+    subtitle = models.CharField(_("subtitle"), max_length=300, blank=True)
+    description = models.TextField(
+        _("description"), blank=True, help_text=_("Preface or short summary.")
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    version_date = models.DateField(_("version date"))
+    adopted_on = models.DateField(_("adopted on"), null=True, blank=True)
+    decision = models.CharField(
+        _("decision"),
+        max_length=300,
+        blank=True,
+        help_text=_("Who adopted it, e.g. the political steering group."),
+    )
+    replaces = models.OneToOneField(
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="replaced_by",
+    )
+    owners = models.ManyToManyField(
+        Organisation, verbose_name=_("owners"), related_name="programmes", blank=True
+    )
+
+    objects = ProgrammeQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-version_date"]
+        verbose_name = _("programme")
+        verbose_name_plural = _("programmes")
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.version_date:%Y})"
+
+
+class MainTask(Publishable):
+    """A main task (huvuduppgift) of the 2007 programme."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="main_tasks", verbose_name=_("programme")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "order"]
+        verbose_name = _("main task")
+        verbose_name_plural = _("main tasks")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Vision(Publishable):
+    programme = models.OneToOneField(
+        Programme, on_delete=models.CASCADE, related_name="vision", verbose_name=_("programme")
+    )
+    heading = models.CharField(_("heading"), max_length=300)
+    text = models.TextField(_("text"))
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("vision")
+        verbose_name_plural = _("visions")
+
+    def __str__(self) -> str:
+        return self.heading
+
+
+class DevelopmentGoalQuerySet(PublishableQuerySet):
+    def for_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def with_sub_targets(self, user=None):
+        """Goals with their visible 2030 sub-targets, in one extra query.
+
+        The sub-target model lives in ``indicators``; it is reached through the
+        reverse relation so that this app does not import that one.
+        """
+        sub_target_model = self.model.sub_targets.rel.related_model
+        return self.prefetch_related(
+            Prefetch("sub_targets", queryset=sub_target_model.objects.visible_to(user))
+        )
+
+
+class DevelopmentGoal(Publishable):
+    """One of the five overall development goals for 2050."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="goals", verbose_name=_("programme")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    slug = models.SlugField(_("slug"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+
+    objects = DevelopmentGoalQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "order"]
+        verbose_name = _("development goal")
+        verbose_name_plural = _("development goals")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="goal_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:goal", kwargs={"slug": self.slug})
+
+
+class StrategyQuerySet(PublishableQuerySet):
+    def for_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def with_sub_strategies(self, user=None):
+        return self.prefetch_related(
+            Prefetch("sub_strategies", queryset=SubStrategy.objects.visible_to(user))
+        )
+
+
+class Strategy(Publishable):
+    """One of the three main strategies (huvudstrategier)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="strategies", verbose_name=_("programme")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    slug = models.SlugField(_("slug"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    short_title = models.CharField(
+        _("short title"), max_length=200, blank=True, help_text=_("E.g. “Urban och grönskande”.")
+    )
+    introduction = models.TextField(_("introduction"), blank=True)
+    goals = models.ManyToManyField(
+        DevelopmentGoal,
+        verbose_name=_("goals served"),
+        related_name="strategies",
+        blank=True,
+        help_text=_("The development goals this strategy leads to."),
+    )
+
+    objects = StrategyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "order"]
+        verbose_name = _("main strategy")
+        verbose_name_plural = _("main strategies")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="strategy_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("programme:strategy", kwargs={"slug": self.slug})
+
+
+class SubStrategy(Publishable):
+    strategy = models.ForeignKey(
+        Strategy,
+        on_delete=models.CASCADE,
+        related_name="sub_strategies",
+        verbose_name=_("main strategy"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    slug = models.SlugField(_("slug"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    text = models.TextField(_("text"))
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["strategy", "order"]
+        verbose_name = _("sub-strategy")
+        verbose_name_plural = _("sub-strategies")
+        constraints = [
+            models.UniqueConstraint(fields=["strategy", "slug"], name="substrategy_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ChapterQuerySet(PublishableQuerySet):
+    def for_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def with_sections(self, user=None):
+        return self.prefetch_related(
+            Prefetch("sections", queryset=ChapterSection.objects.visible_to(user))
+        )
+
+
+class Chapter(Publishable):
+    """A background chapter of the programme (1, 2 and 5 of Flemingsberg 2050)."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("programme")
+    )
+    number = models.PositiveSmallIntegerField(_("chapter number"))
+    slug = models.SlugField(_("slug"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    introduction = models.TextField(_("introduction"), blank=True)
+
+    objects = ChapterQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "number"]
+        verbose_name = _("background chapter")
+        verbose_name_plural = _("background chapters")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "slug"], name="chapter_slug_unique"),
+            models.UniqueConstraint(fields=["programme", "number"], name="chapter_number_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.title}"
+
+
+class ChapterSection(Publishable):
+    """A section of a chapter; trends and challenges are sections of their own kind."""
+
+    class Kind(models.TextChoices):
+        TEXT = "text", _("Text")
+        TREND = "trend", _("Trend")
+        CHALLENGE = "challenge", _("Challenge")
+        GOVERNANCE = "governance", _("Follow-up and governance")
+        URBAN_DEVELOPMENT_PLAN = "urban_development_plan", _("Urban development plan")
+
+    chapter = models.ForeignKey(
+        Chapter, on_delete=models.CASCADE, related_name="sections", verbose_name=_("chapter")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices, default=Kind.TEXT)
+    slug = models.SlugField(_("slug"), max_length=100)
+    title = models.CharField(_("title"), max_length=300)
+    body = models.TextField(_("text"), help_text=_("Paragraphs separated by a blank line."))
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["chapter", "order"]
+        verbose_name = _("chapter section")
+        verbose_name_plural = _("chapter sections")
+        constraints = [
+            models.UniqueConstraint(fields=["chapter", "slug"], name="section_slug_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class RegionalCityCore(Publishable):
+    """One of the eight outer regional city cores of RUF 2010."""
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="regional_cores",
+        verbose_name=_("programme"),
+    )
+    number = models.PositiveSmallIntegerField(_("number"))
+    name = models.CharField(_("name"), max_length=200)
+
+    objects = PublishableQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["programme", "number"]
+        verbose_name = _("outer regional city core")
+        verbose_name_plural = _("outer regional city cores")
+        constraints = [
+            models.UniqueConstraint(fields=["programme", "number"], name="regional_core_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class StaffMembership(models.Model):
+    """Which organisation a staff user works for, and in what role."""
+
+    class Role(models.TextChoices):
+        COORDINATOR = "coordinator", _("Coordinator")
+        EDITOR = "editor", _("Programme editor")
+        STEERING = "steering", _("Steering group member")
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="membership",
+        verbose_name=_("user"),
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="members",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        ordering = ["organisation", "user__username"]
+        verbose_name = _("staff membership")
+        verbose_name_plural = _("staff memberships")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.organisation} ({self.get_role_display()})"

@@ -1,0 +1,64 @@
+from modeltranslation.translator import TranslationOptions, register
+
+from .models import (
+    Chapter,
+    ChapterSection,
+    DevelopmentGoal,
+    MainTask,
+    Organisation,
+    Programme,
+    RegionalCityCore,
+    Strategy,
+    SubStrategy,
+    Vision,
+)
+
+
+@register(Organisation)
+class OrganisationTranslation(TranslationOptions):
+    fields = ("name", "short_name", "former_name")
+
+
+@register(Programme)
+class ProgrammeTranslation(TranslationOptions):
+    fields = ("title", "subtitle", "description", "decision")
+
+
+@register(MainTask)
+class MainTaskTranslation(TranslationOptions):
+    fields = ("title",)
+
+
+@register(Vision)
+class VisionTranslation(TranslationOptions):
+    fields = ("heading", "text")
+
+
+@register(DevelopmentGoal)
+class DevelopmentGoalTranslation(TranslationOptions):
+    fields = ("title", "description")
+
+
+@register(Strategy)
+class StrategyTranslation(TranslationOptions):
+    fields = ("title", "short_title", "introduction")
+
+
+@register(SubStrategy)
+class SubStrategyTranslation(TranslationOptions):
+    fields = ("title", "text")
+
+
+@register(Chapter)
+class ChapterTranslation(TranslationOptions):
+    fields = ("title", "introduction")
+
+
+@register(ChapterSection)
+class ChapterSectionTranslation(TranslationOptions):
+    fields = ("title", "body")
+
+
+@register(RegionalCityCore)
+class RegionalCityCoreTranslation(TranslationOptions):
+    fields = ("name",)

@@ -1,0 +1,101 @@
+"""Public pages of the programme. Staff see drafts too (a preview), marked as such."""
+
+from django.db.models import Prefetch
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from .models import Chapter, DevelopmentGoal, MainTask, Programme, Strategy
+
+
+def _get_current_programme_or_404(request) -> Programme:
+    programme = Programme.objects.visible_to(request.user).current()
+    if programme is None:
+        raise Http404("No programme has been published yet.")
+    return programme
+
+
+def home(request):
+    programme = _get_current_programme_or_404(request)
+    vision = getattr(programme, "vision", None)
+    if vision is not None and not (vision.is_published or request.user.is_staff):
+        vision = None
+    goals = (
+        DevelopmentGoal.objects.visible_to(request.user)
+        .for_programme(programme)
+        .with_sub_targets(request.user)
+    )
+    strategies = (
+        Strategy.objects.visible_to(request.user)
+        .for_programme(programme)
+        .with_sub_strategies(request.user)
+    )
+    return render(
+        request,
+        "programme/home.html",
+        {"programme": programme, "vision": vision, "goals": goals, "strategies": strategies},
+    )
+
+
+def goal_detail(request, slug: str):
+    programme = _get_current_programme_or_404(request)
+    goal = get_object_or_404(
+        DevelopmentGoal.objects.visible_to(request.user)
+        .for_programme(programme)
+        .with_sub_targets(request.user),
+        slug=slug,
+    )
+    strategies = goal.strategies.visible_to(request.user).order_by("order")
+    siblings = list(
+        DevelopmentGoal.objects.visible_to(request.user)
+        .for_programme(programme)
+        .only("slug", "title", "title_sv", "title_en", "order")
+    )
+    return render(
+        request,
+        "programme/goal_detail.html",
+        {"programme": programme, "goal": goal, "strategies": strategies, "goals": siblings},
+    )
+
+
+def strategy_detail(request, slug: str):
+    programme = _get_current_programme_or_404(request)
+    strategy = get_object_or_404(
+        Strategy.objects.visible_to(request.user)
+        .for_programme(programme)
+        .with_sub_strategies(request.user),
+        slug=slug,
+    )
+    goals = strategy.goals.visible_to(request.user).order_by("order")
+    return render(
+        request,
+        "programme/strategy_detail.html",
+        {"programme": programme, "strategy": strategy, "goals": goals},
+    )
+
+
+def about(request):
+    programme = _get_current_programme_or_404(request)
+    chapters = (
+        Chapter.objects.visible_to(request.user)
+        .for_programme(programme)
+        .with_sections(request.user)
+    )
+    regional_cores = programme.regional_cores.visible_to(request.user)
+    return render(
+        request,
+        "programme/about.html",
+        {"programme": programme, "chapters": chapters, "regional_cores": regional_cores},
+    )
+
+
+def history(request):
+    programmes = (
+        Programme.objects.visible_to(request.user)
+        .select_related("replaces")
+        .prefetch_related(
+            Prefetch("main_tasks", queryset=MainTask.objects.visible_to(request.user)),
+            "owners",
+        )
+        .order_by("version_date")
+    )
+    return render(request, "programme/history.html", {"programmes": programmes})

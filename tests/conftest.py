@@ -1,0 +1,164 @@
+"""Personas: a visitor, a coordinator per party, a programme editor, the steering group."""
+
+import pytest
+from django.test import Client
+
+from programme.models import Organisation, StaffMembership
+from programme.services import create_staff_member
+
+PARTIES = {
+    "region-stockholm": "Region Stockholm",
+    "huddinge": "Huddinge kommun",
+    "botkyrka": "Botkyrka kommun",
+}
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_isolated(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # Tests render templates without a collectstatic manifest.
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    }
+
+
+@pytest.fixture
+def parties(db) -> dict[str, Organisation]:
+    """The three parties, created if the content fixture has not been loaded."""
+    result = {}
+    for order, (slug, name) in enumerate(PARTIES.items()):
+        result[slug], _ = Organisation.objects.get_or_create(
+            slug=slug,
+            defaults={"name": name, "name_sv": name, "is_party": True, "order": order},
+        )
+    return result
+
+
+STAFF_PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture
+def make_staff(parties):
+    """A staff user of a party in a role, with the role's permissions."""
+
+    def make(role: str, party: str = "region-stockholm", username: str | None = None):
+        return create_staff_member(
+            username=username or f"{role}-{party}",
+            organisation=parties[party],
+            role=role,
+            password=STAFF_PASSWORD,
+        )
+
+    return make
+
+
+@pytest.fixture
+def visitor() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def editor(make_staff):
+    return make_staff(StaffMembership.Role.EDITOR)
+
+
+@pytest.fixture
+def steering_member(make_staff):
+    return make_staff(StaffMembership.Role.STEERING)
+
+
+@pytest.fixture
+def coordinator_region(make_staff):
+    return make_staff(StaffMembership.Role.COORDINATOR, "region-stockholm")
+
+
+@pytest.fixture
+def coordinator_huddinge(make_staff):
+    return make_staff(StaffMembership.Role.COORDINATOR, "huddinge")
+
+
+@pytest.fixture
+def coordinator_botkyrka(make_staff):
+    return make_staff(StaffMembership.Role.COORDINATOR, "botkyrka")
+
+
+@pytest.fixture
+def editor_client(editor) -> Client:
+    client = Client()
+    client.force_login(editor)
+    return client
+
+
+@pytest.fixture
+def programme_content(db):
+    """The real programme content, as `make run` loads it."""
+    from django.core.management import call_command
+
+    call_command("load_programme_content", verbosity=0)
+    from programme.models import Programme
+
+    return Programme.objects.get(slug="flemingsberg-2050")
+
+
+@pytest.fixture
+def build_programme(db):
+    """Build a small published programme with n goals and strategies (for counting queries)."""
+    import datetime
+
+    from indicators.models import SubTarget
+    from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy, Vision
+
+    def build(goals: int = 2, strategies: int = 2, published: bool = True) -> Programme:
+        programme = Programme.objects.create(
+            slug="test-programme",
+            title="Testprogram",
+            title_en="Test programme",
+            status=Programme.Status.ADOPTED,
+            version_date=datetime.date(2017, 5, 15),
+            is_published=published,
+        )
+        Vision.objects.create(
+            programme=programme, heading="Vision", text="Visionstext", is_published=True
+        )
+        goal_objects = []
+        for number in range(1, goals + 1):
+            goal = DevelopmentGoal.objects.create(
+                programme=programme,
+                order=number,
+                slug=f"mal-{number}",
+                title=f"Mål {number}",
+                title_en=f"Goal {number}",
+                description=f"Beskrivning {number}",
+                is_published=True,
+            )
+            SubTarget.objects.create(
+                goal=goal,
+                order=1,
+                slug=f"delmal-{number}",
+                statement=f"Delmål {number}",
+                is_published=True,
+            )
+            goal_objects.append(goal)
+        for number in range(1, strategies + 1):
+            strategy = Strategy.objects.create(
+                programme=programme,
+                order=number,
+                slug=f"strategi-{number}",
+                title=f"Strategi {number}",
+                title_en=f"Strategy {number}",
+                is_published=True,
+            )
+            strategy.goals.set(goal_objects)
+            for sub_number in range(1, 5):
+                SubStrategy.objects.create(
+                    strategy=strategy,
+                    order=sub_number,
+                    slug=f"del-{sub_number}",
+                    title=f"Delstrategi {number}.{sub_number}",
+                    text="Text",
+                    is_published=True,
+                )
+        return programme
+
+    return build
