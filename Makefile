@@ -40,3 +40,7 @@ lint: install
 
 clean:
 	rm -rf $(VENV) staticfiles .pytest_cache
+
+# Speed figures (not tests): prints a table; see README for the latest one.
+bench: install system-packages
+	$(BIN)/python -m benchmarks.run

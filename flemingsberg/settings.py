@@ -184,4 +184,4 @@ LOGGING = {
 
 # The programme's real content; `manage.py load_programme_content` loads these in order.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-CONTENT_FIXTURES = env_list("CONTENT_FIXTURES", "programme")
+CONTENT_FIXTURES = env_list("CONTENT_FIXTURES", "programme,indicators,actionplan_2007")
