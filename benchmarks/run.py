@@ -31,7 +31,7 @@ def main() -> None:
         print(f"running {module_info.name} …", file=sys.stderr, flush=True)
         rows.extend(module.run())
     widths = [max(len(row[i]) for row in [("what", "figure", "note"), *rows]) for i in range(3)]
-    line = "| " + " | ".join("{:<%d}" % w for w in widths) + " |"
+    line = "| " + " | ".join(f"{{:<{w}}}" for w in widths) + " |"
     print(line.format("what", "figure", "note"))
     print("|" + "|".join("-" * (w + 2) for w in widths) + "|")
     for row in rows:
