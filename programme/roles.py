@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
+from django.utils import translation
 
 from .models import StaffMembership
 
@@ -42,6 +43,9 @@ def permissions_for(role: str):
 
 def role_group(role: str) -> Group:
     """The auth group of a role, its permissions brought up to date."""
-    group, _ = Group.objects.get_or_create(name=str(Role(role).label))
+    # Named by the untranslated label, so the name does not depend on the active language.
+    with translation.override(None):
+        name = str(Role(role).label)
+    group, _ = Group.objects.get_or_create(name=name)
     group.permissions.set(permissions_for(role))
     return group
