@@ -1,1 +1,747 @@
-"""Annual action plans (handlingsplaner) of the programme."""
+"""Annual action plans (handlingsplaner) of the programme.
+
+A plan belongs to one programme and one year and covers that year and the two after.
+Its lifecycle is draft → proposed → adopted → superseded; once adopted its content
+(titles, descriptions, owners, goals) is frozen while follow-up (status, progress,
+updates) goes on. Texts a reader sees are registered for translation in
+``translation.py``, which also registers the models for history (django-simple-history
+must see the translated columns, so it is registered after modeltranslation).
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, Exists, F, OuterRef, Q
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from programme.models import (
+    DevelopmentGoal,
+    Organisation,
+    Programme,
+    StaffMembership,
+    Strategy,
+    SubStrategy,
+)
+
+PLAN_SPAN_YEARS = 3
+
+
+def membership_of(user) -> StaffMembership | None:
+    """The staff membership of a user, or None (anonymous, or staff without a role)."""
+    if user is None or not user.is_authenticated:
+        return None
+    try:
+        return user.membership
+    except StaffMembership.DoesNotExist:
+        return None
+
+
+def is_programme_editor(user) -> bool:
+    """Superusers and programme editors edit every plan and move plans through the lifecycle."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    membership = membership_of(user)
+    return membership is not None and membership.role == StaffMembership.Role.EDITOR
+
+
+class ActionPlanQuerySet(models.QuerySet):
+    def public(self):
+        """Adopted and superseded plans: what anonymous visitors may see.
+
+        Demo plans are public too once adopted (they exist for screenshots and load
+        tests), and every page showing one carries a DEMO banner; ``latest_adopted``
+        prefers a real plan over a demo one.
+        """
+        return self.filter(status__in=ActionPlan.PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        """Staff preview drafts and proposals; everyone else sees public plans."""
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        return self.public()
+
+    def for_programme(self, programme):
+        return self.filter(programme=programme)
+
+    def latest_adopted(self) -> ActionPlan | None:
+        return (
+            self.filter(status=ActionPlan.Status.ADOPTED)
+            .select_related("programme")
+            .order_by("is_demo", "-year", "-pk")
+            .first()
+        )
+
+
+class ActionPlan(models.Model):
+    """The action plan of one year, covering that year and the two after it."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        PROPOSED = "proposed", _("Proposed to the political coordination group")
+        ADOPTED = "adopted", _("Adopted")
+        SUPERSEDED = "superseded", _("Superseded")
+
+    PUBLIC_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
+    FROZEN_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
+    # Which moves a programme editor may make; superseding happens when the next
+    # year's plan is adopted (see services.transition_plan), or by hand.
+    TRANSITIONS = {
+        Status.DRAFT: (Status.PROPOSED,),
+        Status.PROPOSED: (Status.DRAFT, Status.ADOPTED),
+        Status.ADOPTED: (Status.SUPERSEDED,),
+        Status.SUPERSEDED: (),
+    }
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        related_name="action_plans",
+        verbose_name=_("programme"),
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), help_text=_("The plan covers this year and the two following years.")
+    )
+    title = models.CharField(_("title"), max_length=300)
+    notes = models.TextField(_("notes"), blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
+    )
+    decision_date = models.DateField(_("decision date"), null=True, blank=True)
+    decision_body = models.CharField(
+        _("decision body"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the political coordination group."),
+    )
+    decision_reference = models.CharField(
+        _("decision reference"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. the paragraph of the minutes."),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("previous plan"),
+    )
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("Generated demo content, not real: always shown with a DEMO banner."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = ActionPlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "is_demo"]
+        verbose_name = _("action plan")
+        verbose_name_plural = _("action plans")
+        permissions = [("transition_actionplan", _("Can move an action plan between states"))]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "year", "is_demo"], name="actionplan_one_per_year"
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["draft", "proposed", "adopted", "superseded"]),
+                name="actionplan_status_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(status__in=["adopted", "superseded"]) | Q(decision_date__isnull=False),
+                name="actionplan_adopted_has_decision_date",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        prefix = "[DEMO] " if self.is_demo else ""
+        return f"{prefix}{self.title} ({self.year})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplan:year", kwargs={"year": self.year})
+
+    @property
+    def end_year(self) -> int:
+        return self.year + PLAN_SPAN_YEARS - 1
+
+    @property
+    def years(self) -> range:
+        return range(self.year, self.year + PLAN_SPAN_YEARS)
+
+    @property
+    def is_frozen(self) -> bool:
+        """Adopted content is the decision: it no longer changes, only its follow-up."""
+        return self.status in self.FROZEN_STATUSES
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in self.PUBLIC_STATUSES
+
+    def allowed_transitions(self) -> tuple[str, ...]:
+        return self.TRANSITIONS[self.Status(self.status)]
+
+    def clean(self):
+        if self.status in self.FROZEN_STATUSES and not self.decision_date:
+            raise ValidationError(
+                {"decision_date": _("An adopted plan needs the date of the decision.")}
+            )
+
+
+class PlanTransition(models.Model):
+    """One move of a plan between states: who, when, from and to."""
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="transitions",
+        verbose_name=_("action plan"),
+    )
+    from_status = models.CharField(
+        _("from status"), max_length=20, choices=ActionPlan.Status.choices
+    )
+    to_status = models.CharField(_("to status"), max_length=20, choices=ActionPlan.Status.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "at", "pk"]
+        verbose_name = _("plan transition")
+        verbose_name_plural = _("plan transitions")
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.from_status} → {self.to_status}"
+
+
+class Quarter(models.IntegerChoices):
+    Q1 = 1, "Q1"
+    Q2 = 2, "Q2"
+    Q3 = 3, "Q3"
+    Q4 = 4, "Q4"
+
+
+class ActionStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    ONGOING = "ongoing", _("Ongoing")
+    COMPLETED = "completed", _("Completed")
+    POSTPONED = "postponed", _("Postponed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+def _progress_in_range(prefix: str = "") -> Q:
+    return Q(**{f"{prefix}progress__isnull": True}) | Q(
+        **{f"{prefix}progress__gte": 0, f"{prefix}progress__lte": 100}
+    )
+
+
+class ActionQuerySet(models.QuerySet):
+    def in_plan(self, plan):
+        return self.filter(plan=plan)
+
+    def public(self):
+        return self.filter(plan__status__in=ActionPlan.PUBLIC_STATUSES)
+
+    def visible_to(self, user):
+        if user is not None and user.is_authenticated and user.is_staff:
+            return self
+        return self.public()
+
+    def modifiable_by(self, user):
+        """The actions a user may change: every one for editors, own party's for coordinators.
+
+        A coordinator's organisation must lead the action or be co-responsible for it.
+        Steering group members and everyone else change nothing.
+        """
+        if is_programme_editor(user):
+            return self
+        membership = membership_of(user)
+        if (
+            membership is None
+            or membership.role != StaffMembership.Role.COORDINATOR
+            or not user.has_perm("actionplan.change_action")
+        ):
+            return self.none()
+        return self.involving(membership.organisation_id)
+
+    def involving(self, organisation):
+        """Led by the organisation or with it as co-responsible (an EXISTS, no duplicates)."""
+        return self.filter(
+            Q(lead_organisation=organisation)
+            | Exists(ActionPartner.objects.filter(action=OuterRef("pk"), organisation=organisation))
+        )
+
+    def filtered(self, *, goal=None, strategy=None, party=None, status=None):
+        """The public list's combinable filters; each argument narrows, None ignores it."""
+        queryset = self
+        if goal is not None:
+            queryset = queryset.filter(
+                Exists(
+                    Action.goals.through.objects.filter(action=OuterRef("pk"), developmentgoal=goal)
+                )
+            )
+        if strategy is not None:
+            queryset = queryset.filter(
+                Exists(
+                    Action.strategies.through.objects.filter(
+                        action=OuterRef("pk"), strategy=strategy
+                    )
+                )
+                | Exists(
+                    Action.sub_strategies.through.objects.filter(
+                        action=OuterRef("pk"), substrategy__strategy=strategy
+                    )
+                )
+            )
+        if party is not None:
+            queryset = queryset.involving(party)
+        if status:
+            queryset = queryset.filter(status=status)
+        return queryset
+
+    def with_current_state(self):
+        """The action's own status/progress is its current state (kept from the latest
+        follow-up update); this adds the date of that update and how many there are."""
+        return self.annotate(
+            latest_update_on=models.Max("updates__date"),
+            update_count=Count("updates"),
+        )
+
+    def for_listing(self):
+        """Everything a list row shows, in a fixed number of queries: the action with its
+        plan and lead party (one join), goals (one query) and partners (one query)."""
+        return self.select_related("plan", "lead_organisation").prefetch_related(
+            models.Prefetch(
+                "goals",
+                queryset=DevelopmentGoal.objects.only(
+                    "id", "slug", "order", "title", "title_sv", "title_en", "programme_id"
+                ),
+            ),
+            models.Prefetch(
+                "partners", queryset=ActionPartner.objects.select_related("organisation")
+            ),
+        )
+
+    def status_counts(self) -> dict[str, int]:
+        counts = dict(
+            self.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")
+        )
+        return {value: counts.get(value, 0) for value in ActionStatus.values}
+
+
+class Action(models.Model):
+    """One action (åtgärd) of a plan."""
+
+    Status = ActionStatus
+
+    # What the adoption decided; frozen once the plan is adopted.
+    FROZEN_FIELDS = (
+        "number",
+        "title",
+        "title_sv",
+        "title_en",
+        "description",
+        "description_sv",
+        "description_en",
+        "lead_organisation",
+        "goals",
+        "strategies",
+        "sub_strategies",
+        "plan",
+    )
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("action plan")
+    )
+    number = models.CharField(
+        _("number"),
+        max_length=20,
+        blank=True,
+        help_text=_("Unique within the plan, e.g. 2026:07."),
+    )
+    title = models.CharField(_("title"), max_length=300)
+    description = models.TextField(_("description"), blank=True)
+    lead_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+        verbose_name=_("lead party"),
+        help_text=_("Empty when the source names no single lead (the parties jointly)."),
+    )
+    co_responsible = models.ManyToManyField(
+        Organisation,
+        through="ActionPartner",
+        related_name="co_responsible_actions",
+        verbose_name=_("co-responsible organisations"),
+        blank=True,
+    )
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    goals = models.ManyToManyField(
+        DevelopmentGoal,
+        related_name="actions",
+        verbose_name=_("development goals"),
+        blank=True,
+        help_text=_("The development goals the action contributes to (at least one)."),
+    )
+    strategies = models.ManyToManyField(
+        Strategy, related_name="actions", verbose_name=_("main strategies"), blank=True
+    )
+    sub_strategies = models.ManyToManyField(
+        SubStrategy, related_name="actions", verbose_name=_("sub-strategies"), blank=True
+    )
+    start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
+    start_quarter = models.PositiveSmallIntegerField(
+        _("start quarter"), choices=Quarter.choices, null=True, blank=True
+    )
+    end_year = models.PositiveSmallIntegerField(_("end year"), null=True, blank=True)
+    end_quarter = models.PositiveSmallIntegerField(
+        _("end quarter"), choices=Quarter.choices, null=True, blank=True
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=ActionStatus.choices, default=ActionStatus.PLANNED
+    )
+    progress = models.PositiveSmallIntegerField(
+        _("progress (%)"), null=True, blank=True, help_text=_("0–100; empty when not reported.")
+    )
+    completed_on = models.DateField(_("completed on"), null=True, blank=True)
+    budget_sek = models.PositiveBigIntegerField(_("budget (SEK)"), null=True, blank=True)
+    funder = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funded_actions",
+        verbose_name=_("funded by"),
+    )
+    predecessor = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="successors",
+        verbose_name=_("continues"),
+        help_text=_("The action in an earlier year's plan that this one continues."),
+    )
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "number", "pk"]
+        verbose_name = _("action")
+        verbose_name_plural = _("actions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "number"],
+                condition=~Q(number=""),
+                name="action_number_unique_in_plan",
+            ),
+            models.CheckConstraint(condition=_progress_in_range(), name="action_progress_range"),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(progress=100, completed_on__isnull=False),
+                name="action_completed_is_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ActionStatus.values), name="action_status_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(start_year__isnull=True)
+                | Q(end_year__isnull=True)
+                | Q(start_year__lt=F("end_year"))
+                | Q(start_year=F("end_year"), start_quarter__isnull=True)
+                | Q(start_year=F("end_year"), end_quarter__isnull=True)
+                | Q(start_year=F("end_year"), start_quarter__lte=F("end_quarter")),
+                name="action_timeframe_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}".strip()
+
+    def get_absolute_url(self) -> str:
+        return reverse("actionplan:action", kwargs={"year": self.plan.year, "pk": self.pk})
+
+    @property
+    def timeframe(self) -> str:
+        def point(year, quarter):
+            if not year:
+                return ""
+            return f"{year} Q{quarter}" if quarter else str(year)
+
+        start, end = (
+            point(self.start_year, self.start_quarter),
+            point(self.end_year, self.end_quarter),
+        )
+        if start and end and start != end:
+            return f"{start} – {end}"
+        return start or end
+
+    def clean(self):
+        errors: dict[str, list] = {}
+        plan = self.plan if self.plan_id else None
+        if plan is not None:
+            for field in ("start_year", "end_year"):
+                year = getattr(self, field)
+                if year is not None and year not in plan.years:
+                    errors.setdefault(field, []).append(
+                        _("Must lie within the plan's years %(start)d–%(end)d.")
+                        % {"start": plan.year, "end": plan.end_year}
+                    )
+            if plan.is_frozen:
+                frozen = self.frozen_changes()
+                if frozen is None:
+                    errors.setdefault("plan", []).append(
+                        _("The plan is adopted: no actions can be added to it.")
+                    )
+                for field in frozen or ():
+                    errors.setdefault(field, []).append(
+                        _("The plan is adopted: this is part of the decision and cannot change.")
+                    )
+        if (
+            self.start_year
+            and self.end_year
+            and (self.start_year, self.start_quarter or 1) > (self.end_year, self.end_quarter or 4)
+        ):
+            errors.setdefault("end_year", []).append(_("The end lies before the start."))
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            errors.setdefault("progress", []).append(_("Progress must be between 0 and 100."))
+        if self.status == ActionStatus.COMPLETED:
+            if self.progress != 100:
+                errors.setdefault("progress", []).append(
+                    _("A completed action has a progress of 100 %.")
+                )
+            if not self.completed_on:
+                errors.setdefault("completed_on", []).append(
+                    _("A completed action needs its completion date.")
+                )
+        if errors:
+            raise ValidationError(errors)
+
+    def frozen_changes(self) -> list[str] | None:
+        """Names of frozen (non-M2M) fields that differ from the stored row; None if new."""
+        if self.pk is None:
+            return None
+        stored = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .values(
+                "plan_id",
+                "number",
+                "title_sv",
+                "title_en",
+                "description_sv",
+                "description_en",
+                "lead_organisation_id",
+            )
+            .first()
+        )
+        if stored is None:
+            return None
+        return [
+            name.removesuffix("_id")
+            for name, value in stored.items()
+            if getattr(self, name) != value
+        ]
+
+    def refresh_current_state(self, save: bool = True) -> None:
+        """Take status and progress from the latest follow-up update (the current state)."""
+        latest = self.updates.order_by("-date", "-pk").first()
+        if latest is None:
+            return
+        self.status = latest.status
+        if latest.progress is not None:
+            self.progress = latest.progress
+        if latest.status == ActionStatus.COMPLETED:
+            self.completed_on = self.completed_on or latest.date
+        if save:
+            self.save(update_fields=["status", "progress", "completed_on"])
+
+
+class ActionPartner(models.Model):
+    """An organisation co-responsible for an action, and its role in it."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="partners", verbose_name=_("action")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="action_partnerships",
+        verbose_name=_("organisation"),
+    )
+    role = models.CharField(_("role"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["action", "organisation__order", "organisation__name"]
+        verbose_name = _("co-responsible organisation")
+        verbose_name_plural = _("co-responsible organisations")
+        constraints = [
+            models.UniqueConstraint(fields=["action", "organisation"], name="actionpartner_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} ({self.role})" if self.role else str(self.organisation)
+
+
+class FollowUpUpdate(models.Model):
+    """A dated follow-up of an action; the latest is the action's current state."""
+
+    action = models.ForeignKey(
+        Action, on_delete=models.CASCADE, related_name="updates", verbose_name=_("action")
+    )
+    date = models.DateField(_("date"))
+    status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
+    text = models.TextField(_("text"), blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "-date", "-pk"]
+        get_latest_by = ["date", "pk"]
+        verbose_name = _("follow-up update")
+        verbose_name_plural = _("follow-up updates")
+        constraints = [
+            models.CheckConstraint(
+                condition=_progress_in_range(), name="followupupdate_progress_range"
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="completed") | Q(progress=100),
+                name="followupupdate_completed_is_done",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=ActionStatus.values), name="followupupdate_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.action} – {self.date}"
+
+    def clean(self):
+        if self.progress is not None and not 0 <= self.progress <= 100:
+            raise ValidationError({"progress": _("Progress must be between 0 and 100.")})
+        if self.status == ActionStatus.COMPLETED and self.progress != 100:
+            raise ValidationError({"progress": _("A completed action has a progress of 100 %.")})
+
+
+class CommunicationActivityQuerySet(models.QuerySet):
+    def modifiable_by(self, user):
+        if is_programme_editor(user):
+            return self
+        membership = membership_of(user)
+        if (
+            membership is None
+            or membership.role != StaffMembership.Role.COORDINATOR
+            or not user.has_perm("actionplan.change_communicationactivity")
+        ):
+            return self.none()
+        return self.filter(responsible_organisation=membership.organisation_id)
+
+
+class CommunicationActivity(models.Model):
+    """An activity of the plan's communication plan for the coming year."""
+
+    class Status(models.TextChoices):
+        PLANNED = "planned", _("Planned")
+        ONGOING = "ongoing", _("Ongoing")
+        COMPLETED = "completed", _("Completed")
+        CANCELLED = "cancelled", _("Cancelled")
+
+    plan = models.ForeignKey(
+        ActionPlan,
+        on_delete=models.CASCADE,
+        related_name="communication_activities",
+        verbose_name=_("action plan"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    title = models.CharField(_("title"), max_length=300)
+    message = models.TextField(_("message"), blank=True)
+    target_audience = models.CharField(_("target audience"), max_length=300, blank=True)
+    channel = models.CharField(_("channel"), max_length=300, blank=True)
+    timing = models.CharField(
+        _("timing"), max_length=100, blank=True, help_text=_("E.g. “Q2 2026” or “spring”.")
+    )
+    responsible_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="communication_activities",
+        verbose_name=_("responsible party"),
+    )
+    goals = models.ManyToManyField(
+        DevelopmentGoal,
+        related_name="communication_activities",
+        verbose_name=_("development goals"),
+        blank=True,
+    )
+    actions = models.ManyToManyField(
+        Action,
+        related_name="communication_activities",
+        verbose_name=_("actions"),
+        blank=True,
+    )
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.PLANNED
+    )
+
+    objects = CommunicationActivityQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["plan", "order", "pk"]
+        verbose_name = _("communication activity")
+        verbose_name_plural = _("communication activities")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class FundingContribution(models.Model):
+    """A party's contribution to the programme's work in one year, shown with the plan."""
+
+    plan = models.ForeignKey(
+        ActionPlan, on_delete=models.CASCADE, related_name="funding", verbose_name=_("action plan")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="funding_contributions",
+        verbose_name=_("party"),
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    amount_sek = models.PositiveBigIntegerField(_("amount (SEK)"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["plan", "year", "organisation__order"]
+        verbose_name = _("funding contribution")
+        verbose_name_plural = _("funding contributions")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "organisation", "year"], name="funding_one_per_party_year"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.organisation} {self.year}: {self.amount_sek} SEK"
