@@ -1,21 +1,91 @@
-"""Measurable 2030 sub-targets of the development goals."""
+"""Measurable 2030 sub-targets of the development goals, their measurements and progress.
+
+How progress and status are worked out is described once, in ``progress.py``, and the
+public method page renders the same description.
+"""
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
-from programme.models import DevelopmentGoal, Publishable, PublishableQuerySet
+from programme.models import (
+    DevelopmentGoal,
+    Organisation,
+    Publishable,
+    PublishableQuerySet,
+    StaffMembership,
+)
+
+from .progress import Progress, compute_progress
+
+# The programme's span: the 2017 programme looks ahead to 2050.
+FIRST_YEAR = 2017
+LAST_YEAR = 2050
 
 
 class SubTargetQuerySet(PublishableQuerySet):
     def for_programme(self, programme):
         return self.filter(goal__programme=programme)
 
+    def with_published_measurements(self):
+        """Each sub-target's published measurements in ``published_measurements`` (1 query)."""
+        return self.prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.published(),
+                to_attr="published_measurements",
+            )
+        )
+
+    def for_public_page(self, user=None):
+        """Visible sub-targets of visible goals, with what their pages show, in 2 queries."""
+        return (
+            self.visible_to(user)
+            .filter(goal__in=DevelopmentGoal.objects.visible_to(user))
+            .select_related("goal", "goal__programme", "measuring_organisation")
+            .with_published_measurements()
+        )
+
+    def modifiable_by(self, user):
+        """Sub-targets whose measurements the user may enter and change.
+
+        Programme editors (and superusers) change every sub-target; a coordinator changes
+        those measured by their own organisation; everyone else none.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        if user.is_superuser:
+            return self
+        membership = getattr(user, "membership", None)
+        if membership is None:
+            return self.none()
+        if membership.role == StaffMembership.Role.EDITOR:
+            return self
+        if membership.role == StaffMembership.Role.COORDINATOR:
+            return self.filter(measuring_organisation_id=membership.organisation_id)
+        return self.none()
+
 
 class SubTarget(Publishable):
     """A measurable sub-target for 2030 (mätbart delmål 2030) of a development goal."""
+
+    class Kind(models.TextChoices):
+        ABSOLUTE = "absolute", _("Absolute number to reach")
+        SHARE = "share", _("Share in percent")
+        MULTIPLE = "multiple", _("Multiple of the baseline")
+
+    class Frequency(models.TextChoices):
+        ANNUAL = "annual", _("Every year")
+        EVERY_TWO_YEARS = "two_years", _("Every second year")
+        IRREGULAR = "irregular", _("Irregularly")
 
     goal = models.ForeignKey(
         DevelopmentGoal,
@@ -28,6 +98,73 @@ class SubTarget(Publishable):
     statement = models.TextField(
         _("statement"), help_text=_("The sub-target as the programme words it.")
     )
+    context = models.TextField(
+        _("context"),
+        blank=True,
+        help_text=_(
+            "Figures the programme gives for orientation that are not a baseline of this "
+            "indicator, e.g. about 13,000 jobs within walking distance of the station in 2017."
+        ),
+    )
+
+    indicator_name = models.CharField(
+        _("indicator"), max_length=300, blank=True, help_text=_("What is measured.")
+    )
+    indicator_unit = models.CharField(
+        _("unit"), max_length=80, blank=True, help_text=_("E.g. homes, jobs, %.")
+    )
+    indicator_definition = models.TextField(
+        _("definition"),
+        blank=True,
+        help_text=_("How the indicator is defined: area, population, what counts."),
+    )
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.ABSOLUTE)
+
+    baseline_value = models.DecimalField(
+        _("baseline value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_("Only a value a source gives; leave empty when none is known."),
+    )
+    baseline_year = models.PositiveSmallIntegerField(
+        _("baseline year"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(FIRST_YEAR - 10), MaxValueValidator(LAST_YEAR)],
+    )
+    target_value = models.DecimalField(
+        _("target value"),
+        max_digits=14,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        help_text=_(
+            "The number to reach; a percentage for a share; the factor (2 = double) for a "
+            "multiple of the baseline."
+        ),
+    )
+    target_year = models.PositiveSmallIntegerField(
+        _("target year"),
+        default=2030,
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+    )
+
+    data_source = models.CharField(_("data source"), max_length=300, blank=True)
+    measuring_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="measured_sub_targets",
+        verbose_name=_("measuring organisation"),
+        help_text=_("Its coordinators may enter the measurements."),
+    )
+    frequency = models.CharField(
+        _("measured"), max_length=20, choices=Frequency.choices, blank=True
+    )
+    next_value_due = models.DateField(_("next value due"), null=True, blank=True)
 
     objects = SubTargetQuerySet.as_manager()
 
@@ -35,9 +172,171 @@ class SubTarget(Publishable):
         ordering = ["goal__programme", "goal__order", "order"]
         verbose_name = _("2030 sub-target")
         verbose_name_plural = _("2030 sub-targets")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True, baseline_year__isnull=True)
+                | Q(baseline_value__isnull=False, baseline_year__isnull=False),
+                name="subtarget_baseline_value_and_year_together",
+                violation_error_message=_("Give the baseline's value and year, or neither."),
+            ),
+            models.CheckConstraint(
+                condition=Q(target_year__gte=FIRST_YEAR, target_year__lte=LAST_YEAR),
+                name="subtarget_target_year_in_programme_span",
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="share")
+                | Q(target_value__isnull=True)
+                | Q(target_value__gte=0, target_value__lte=100),
+                name="subtarget_share_target_is_a_percentage",
+                violation_error_message=_("A share's target is a percentage from 0 to 100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(kind="multiple")
+                | Q(target_value__isnull=True)
+                | Q(target_value__gt=0),
+                name="subtarget_multiple_target_is_positive",
+                violation_error_message=_("A multiple of the baseline must be above 0."),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.statement
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:sub_target", kwargs={"slug": self.slug})
+
+    @property
+    def target_absolute(self):
+        """The value to reach: for a multiple of the baseline, the baseline × the factor."""
+        if self.target_value is None:
+            return None
+        if self.kind == self.Kind.MULTIPLE:
+            if self.baseline_value is None:
+                return None
+            return self.baseline_value * self.target_value
+        return self.target_value
+
+    def get_published_measurements(self) -> list[Measurement]:
+        """Uses the prefetch of ``with_published_measurements()`` when it was made."""
+        if hasattr(self, "published_measurements"):
+            return self.published_measurements
+        return list(self.measurements.published())
+
+    @cached_property
+    def progress(self) -> Progress:
+        return compute_progress(
+            points=[(m.period_year, m.value) for m in self.get_published_measurements()],
+            baseline=self.baseline_value,
+            target=self.target_absolute,
+            target_year=self.target_year,
+        )
+
+    def contributing_actions(self):
+        """The actions in public (adopted) plans that work towards this sub-target's goal.
+
+        Reached through ``goal.actions`` so that this app does not import ``actionplan``;
+        until that relation exists, and unless its QuerySet can say which actions are
+        public, nothing is listed (drafts never leak).
+        """
+        manager = getattr(self.goal, "actions", None)
+        if manager is None:
+            return []
+        queryset = manager.all()
+        if not hasattr(queryset, "public"):
+            return []
+        return queryset.public()
+
+
+class MeasurementQuerySet(PublishableQuerySet):
+    def for_download(self):
+        """Published values of published sub-targets, with what the open-data columns need."""
+        return (
+            self.published()
+            .filter(sub_target__is_published=True, sub_target__goal__is_published=True)
+            .select_related("sub_target", "sub_target__goal")
+            .order_by("sub_target__goal__order", "sub_target__order", "period_year")
+        )
+
+    def modifiable_by(self, user):
+        return self.filter(sub_target__in=SubTarget.objects.modifiable_by(user))
+
+
+class Measurement(Publishable):
+    """One value of a sub-target's indicator for one period (a year)."""
+
+    sub_target = models.ForeignKey(
+        SubTarget,
+        on_delete=models.CASCADE,
+        related_name="measurements",
+        verbose_name=_("2030 sub-target"),
+    )
+    period_year = models.PositiveSmallIntegerField(
+        _("year"),
+        validators=[MinValueValidator(FIRST_YEAR), MaxValueValidator(LAST_YEAR)],
+        help_text=_("The year the value describes (2017–2050)."),
+    )
+    period_date = models.DateField(
+        _("date"),
+        null=True,
+        blank=True,
+        help_text=_("The exact date of the value, when the source gives one."),
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source_note = models.CharField(
+        _("source note"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the value comes from: table, survey, report."),
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="entered_measurements",
+        verbose_name=_("entered by"),
+    )
+    entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+
+    history = HistoricalRecords()
+    objects = MeasurementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sub_target", "period_year"]
+        verbose_name = _("measurement")
+        verbose_name_plural = _("measurements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_target", "period_year"],
+                name="measurement_one_value_per_period",
+                violation_error_message=_("This sub-target has a value for this year already."),
+            ),
+            models.CheckConstraint(
+                condition=Q(period_year__gte=FIRST_YEAR, period_year__lte=LAST_YEAR),
+                name="measurement_year_in_programme_span",
+                violation_error_message=_("The year must lie within the programme, 2017–2050."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_target.slug} {self.period_year}: {self.value}"
+
+    def clean(self):
+        errors = {}
+        if (
+            self.period_date is not None
+            and self.period_year is not None
+            and self.period_date.year != self.period_year
+        ):
+            errors["period_date"] = _("The date must lie in the year of the value.")
+        sub_target = getattr(self, "sub_target", None) if self.sub_target_id else None
+        if (
+            sub_target is not None
+            and sub_target.kind == SubTarget.Kind.SHARE
+            and self.value is not None
+            and not 0 <= self.value <= 100
+        ):
+            errors["value"] = _("A share is a percentage from 0 to 100.")
+        if errors:
+            raise ValidationError(errors)

@@ -5,4 +5,11 @@ from .models import SubTarget
 
 @register(SubTarget)
 class SubTargetTranslation(TranslationOptions):
-    fields = ("statement",)
+    fields = (
+        "statement",
+        "context",
+        "indicator_name",
+        "indicator_unit",
+        "indicator_definition",
+        "data_source",
+    )

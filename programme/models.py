@@ -180,15 +180,24 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
         return self.filter(programme=programme)
 
     def with_sub_targets(self, user=None):
-        """Goals with their visible 2030 sub-targets, in one extra query.
+        """Goals with their visible 2030 sub-targets and those targets' published
+        measurements (``published_measurements``, for status and charts), in two extra queries.
 
-        The sub-target model lives in ``indicators``; it is reached through the
-        reverse relation so that this app does not import that one.
+        The sub-target and measurement models live in ``indicators``; they are reached
+        through the reverse relations so that this app does not import that one.
         """
         sub_target_model = self.model.sub_targets.rel.related_model
-        return self.prefetch_related(
-            Prefetch("sub_targets", queryset=sub_target_model.objects.visible_to(user))
-        )
+        sub_targets = sub_target_model.objects.visible_to(user)
+        if hasattr(sub_target_model, "measurements"):
+            measurement_model = sub_target_model.measurements.rel.related_model
+            sub_targets = sub_targets.prefetch_related(
+                Prefetch(
+                    "measurements",
+                    queryset=measurement_model.objects.filter(is_published=True),
+                    to_attr="published_measurements",
+                )
+            )
+        return self.prefetch_related(Prefetch("sub_targets", queryset=sub_targets))
 
 
 class DevelopmentGoal(Publishable):

@@ -1,0 +1,158 @@
+"""Progress of a sub-target towards its 2030 target, and its status.
+
+The method, as the public method page also states it:
+
+1. **Share of the way** = (latest value − baseline) ÷ (target − baseline). It needs a
+   baseline that a source gives; without one it is not shown. It is not capped: a value
+   below the baseline gives a negative share, one above the target more than 100 %.
+2. **Target**: an absolute number or a percentage as the programme states it; for a
+   multiple of the baseline (“double”) the baseline × the factor, so without a baseline
+   such a target has no value yet.
+3. **Status** from the published measurements (one per year), all of the programme's
+   sub-targets being floors to reach (“at least”, “double”):
+
+   - *not enough data*: no target value, or no measurement;
+   - *on track*: the latest value has reached the target already;
+   - *not enough data*: fewer than two measured years (one value gives no trend);
+   - otherwise a least-squares linear trend is fitted through the (year, value) points:
+     *off track* if it is flat or falling; else it is projected to the target year and
+     the status is *on track* if the projection reaches the target, *at risk* if it
+     reaches at least 90 % of the target, and *off track* below that.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+# A projection within this fraction of the target counts as "at risk", not "off track".
+AT_RISK_SHARE_OF_TARGET = Decimal("0.9")
+MINIMUM_POINTS_FOR_TREND = 2
+
+
+class Status(models.TextChoices):
+    # Ordered from best to worst; the roll-up takes the worst of those with data.
+    ON_TRACK = "on_track", _("On track")
+    AT_RISK = "at_risk", _("At risk")
+    OFF_TRACK = "off_track", _("Off track")
+    NOT_ENOUGH_DATA = "not_enough_data", _("Not enough data")
+
+
+SEVERITY = [Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK]
+
+
+@dataclass(frozen=True)
+class Trend:
+    """value = intercept + slope × year, fitted by least squares."""
+
+    slope: float
+    intercept: float
+
+    def at(self, year: float) -> float:
+        return self.intercept + self.slope * year
+
+
+@dataclass(frozen=True)
+class Progress:
+    status: Status
+    latest_year: int | None = None
+    latest_value: Decimal | None = None
+    target: Decimal | None = None
+    share_of_way: Decimal | None = None
+    trend: Trend | None = None
+    projected: Decimal | None = None
+
+    @property
+    def target_reached(self) -> bool:
+        return (
+            self.target is not None
+            and self.latest_value is not None
+            and self.latest_value >= self.target
+        )
+
+    @property
+    def share_of_way_percent(self) -> Decimal | None:
+        if self.share_of_way is None:
+            return None
+        return (self.share_of_way * 100).quantize(Decimal("1"))
+
+
+def linear_trend(points: Sequence[tuple[int, Decimal]]) -> Trend | None:
+    """Ordinary least squares through (year, value); None with fewer than two distinct years."""
+    if len({year for year, _value in points}) < MINIMUM_POINTS_FOR_TREND:
+        return None
+    n = len(points)
+    mean_x = sum(year for year, _value in points) / n
+    mean_y = sum(float(value) for _year, value in points) / n
+    sxx = sum((year - mean_x) ** 2 for year, _value in points)
+    sxy = sum((year - mean_x) * (float(value) - mean_y) for year, value in points)
+    slope = sxy / sxx
+    return Trend(slope=slope, intercept=mean_y - slope * mean_x)
+
+
+def compute_progress(
+    *,
+    points: Iterable[tuple[int, Decimal]],
+    baseline: Decimal | None,
+    target: Decimal | None,
+    target_year: int,
+) -> Progress:
+    """Status and share of the way for one sub-target; the method is the module docstring."""
+    points = sorted(points)
+    if target is None or not points:
+        return Progress(status=Status.NOT_ENOUGH_DATA, target=target)
+    latest_year, latest_value = points[-1]
+    share = None
+    if baseline is not None and target != baseline:
+        share = ((latest_value - baseline) / (target - baseline)).quantize(Decimal("0.001"))
+    known = {
+        "latest_year": latest_year,
+        "latest_value": latest_value,
+        "target": target,
+        "share_of_way": share,
+    }
+    if latest_value >= target:
+        return Progress(status=Status.ON_TRACK, **known)
+    trend = linear_trend(points)
+    if trend is None:
+        return Progress(status=Status.NOT_ENOUGH_DATA, **known)
+    projected = Decimal(str(round(trend.at(target_year), 2)))
+    if trend.slope <= 0:
+        status = Status.OFF_TRACK
+    elif projected >= target:
+        status = Status.ON_TRACK
+    elif projected >= target * AT_RISK_SHARE_OF_TARGET:
+        status = Status.AT_RISK
+    else:
+        status = Status.OFF_TRACK
+    return Progress(status=status, trend=trend, projected=projected, **known)
+
+
+@dataclass(frozen=True)
+class GoalSummary:
+    """The roll-up of a goal's sub-targets: counts per status and the worst known status."""
+
+    total: int
+    counts: dict[str, int]
+    status: Status
+
+    @property
+    def with_data(self) -> int:
+        return self.total - self.counts.get(Status.NOT_ENOUGH_DATA, 0)
+
+
+def summarise(statuses: Iterable[Status]) -> GoalSummary:
+    """Worst status among the sub-targets that have enough data; none with data → not enough."""
+    counts = Counter(statuses)
+    known = [status for status in SEVERITY if counts.get(status)]
+    overall = known[-1] if known else Status.NOT_ENOUGH_DATA
+    return GoalSummary(
+        total=sum(counts.values()),
+        counts={status.value: counts.get(status, 0) for status in Status},
+        status=overall,
+    )
