@@ -204,7 +204,11 @@ class PlanTransition(models.Model):
         verbose_name=_("action plan"),
     )
     from_status = models.CharField(
-        _("from status"), max_length=20, choices=ActionPlan.Status.choices
+        _("from status"),
+        max_length=20,
+        choices=ActionPlan.Status.choices,
+        blank=True,
+        help_text=_("Empty when the plan was created."),
     )
     to_status = models.CharField(_("to status"), max_length=20, choices=ActionPlan.Status.choices)
     by = models.ForeignKey(

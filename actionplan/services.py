@@ -1,0 +1,210 @@
+"""Writes that touch several models: plan transitions, roll-forward, follow-up, import."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import (
+    Action,
+    ActionPartner,
+    ActionPlan,
+    ActionStatus,
+    FollowUpUpdate,
+    PlanTransition,
+)
+
+
+def can_transition(user) -> bool:
+    """Only programme editors (the role's ``transition_actionplan`` permission) move plans."""
+    return bool(user and user.is_active and user.has_perm("actionplan.transition_actionplan"))
+
+
+@transaction.atomic
+def transition_plan(
+    *,
+    plan: ActionPlan,
+    to_status: str,
+    by,
+    decision_date: datetime.date | None = None,
+    decision_body: str = "",
+    decision_reference: str = "",
+    note: str = "",
+) -> ActionPlan:
+    """Move a plan to another state and record who did it and when.
+
+    Adopting a plan supersedes the programme's earlier adopted plans (of the same kind,
+    real or demo), each move recorded as well.
+    """
+    if not can_transition(by):
+        raise PermissionDenied(_("Only a programme editor may move a plan between states."))
+    plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
+    if to_status not in plan.allowed_transitions():
+        raise ValidationError(
+            _("A plan cannot go from “%(from)s” to “%(to)s”.")
+            % {
+                "from": plan.get_status_display(),
+                "to": ActionPlan.Status(to_status).label,
+            }
+        )
+    if to_status == ActionPlan.Status.ADOPTED:
+        plan.decision_date = decision_date or plan.decision_date
+        plan.decision_body = decision_body or plan.decision_body
+        plan.decision_reference = decision_reference or plan.decision_reference
+        if not plan.decision_date or not plan.decision_body:
+            raise ValidationError(
+                _("Adopting a plan needs the decision date and the deciding body.")
+            )
+    from_status = plan.status
+    plan.status = to_status
+    plan.full_clean()
+    plan._history_user = by
+    plan.save()
+    PlanTransition.objects.create(
+        plan=plan, from_status=from_status, to_status=to_status, by=by, note=note
+    )
+    if to_status == ActionPlan.Status.ADOPTED:
+        earlier = ActionPlan.objects.filter(
+            programme=plan.programme_id,
+            is_demo=plan.is_demo,
+            status=ActionPlan.Status.ADOPTED,
+            year__lt=plan.year,
+        )
+        for old in earlier:
+            old.status = ActionPlan.Status.SUPERSEDED
+            old._history_user = by
+            old.save(update_fields=["status"])
+            PlanTransition.objects.create(
+                plan=old,
+                from_status=ActionPlan.Status.ADOPTED,
+                to_status=ActionPlan.Status.SUPERSEDED,
+                by=by,
+                note=_("Superseded by %(plan)s") % {"plan": plan},
+            )
+    return plan
+
+
+CARRIED_STATUSES_EXCLUDED = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)
+
+
+def _next_number(number: str, year: int) -> str:
+    """``2026:07`` becomes ``2027:07``; numbers of another form are kept as they are."""
+    prefix = f"{year}:"
+    if number.startswith(prefix):
+        return f"{year + 1}:{number[len(prefix) :]}"
+    return number
+
+
+@transaction.atomic
+def plan_roll_forward(*, plan: ActionPlan, by) -> tuple[ActionPlan, int]:
+    """Create next year's draft plan from ``plan``, carrying over every action that is
+    neither completed nor cancelled, each linked to the action it continues.
+
+    Returns the new plan and how many actions were carried.
+    """
+    if not can_transition(by) and not getattr(by, "is_superuser", False):
+        raise PermissionDenied(_("Only a programme editor may create next year's plan."))
+    next_year = plan.year + 1
+    if ActionPlan.objects.filter(
+        programme=plan.programme_id, year=next_year, is_demo=plan.is_demo
+    ).exists():
+        raise ValidationError(
+            _("There is already a plan for %(year)d in this programme.") % {"year": next_year}
+        )
+    new_plan = ActionPlan(
+        programme=plan.programme,
+        year=next_year,
+        status=ActionPlan.Status.DRAFT,
+        predecessor=plan,
+        is_demo=plan.is_demo,
+    )
+    for field in ("title", "notes"):
+        for suffix in ("_sv", "_en"):
+            value = getattr(plan, f"{field}{suffix}") or ""
+            if field == "title":
+                value = value.replace(str(plan.year), str(next_year))
+            setattr(new_plan, f"{field}{suffix}", value)
+    new_plan._history_user = by
+    new_plan.save()
+    PlanTransition.objects.create(
+        plan=new_plan,
+        from_status="",
+        to_status=ActionPlan.Status.DRAFT,
+        by=by,
+        note=_("Created from %(plan)s") % {"plan": plan},
+    )
+    carried = (
+        Action.objects.in_plan(plan)
+        .exclude(status__in=CARRIED_STATUSES_EXCLUDED)
+        .prefetch_related("goals", "strategies", "sub_strategies", "partners")
+        .order_by("number", "pk")
+    )
+    count = 0
+    for old in carried:
+        new = Action(
+            plan=new_plan,
+            number=_next_number(old.number, plan.year),
+            title_sv=old.title_sv,
+            title_en=old.title_en,
+            description_sv=old.description_sv,
+            description_en=old.description_en,
+            lead_organisation_id=old.lead_organisation_id,
+            contact_person=old.contact_person,
+            # The timeframe is the old plan's; clamp what lies before the new plan.
+            start_year=max(old.start_year, next_year) if old.start_year else None,
+            start_quarter=old.start_quarter
+            if old.start_year and old.start_year >= next_year
+            else (1 if old.start_year else None),
+            end_year=max(old.end_year, next_year) if old.end_year else None,
+            end_quarter=old.end_quarter,
+            status=old.status,
+            progress=old.progress,
+            budget_sek=old.budget_sek,
+            funder_id=old.funder_id,
+            predecessor=old,
+        )
+        new._history_user = by
+        new.save()
+        new.goals.set(old.goals.all())
+        new.strategies.set(old.strategies.all())
+        new.sub_strategies.set(old.sub_strategies.all())
+        ActionPartner.objects.bulk_create(
+            ActionPartner(action=new, organisation_id=p.organisation_id, role=p.role)
+            for p in old.partners.all()
+        )
+        count += 1
+    return new_plan, count
+
+
+@transaction.atomic
+def add_follow_up(
+    *,
+    action: Action,
+    by,
+    date: datetime.date,
+    status: str,
+    progress: int | None,
+    text: str = "",
+    text_en: str = "",
+) -> FollowUpUpdate:
+    """Record a follow-up update and make it the action's current state."""
+    if not Action.objects.modifiable_by(by).filter(pk=action.pk).exists():
+        raise PermissionDenied(_("You may not follow up this action."))
+    update = FollowUpUpdate(
+        action=action,
+        date=date,
+        status=status,
+        progress=progress,
+        text_sv=text,
+        text_en=text_en,
+        author=by,
+    )
+    update.full_clean()
+    update._history_user = by
+    update.save()
+    action._history_user = by
+    action.refresh_current_state()
+    return update
