@@ -288,6 +288,17 @@ def test_every_sub_target_sentence_is_a_statement(content):
     assert SubTarget.objects.get(statement_sv__contains="100 000").goal.order == 1
 
 
+def test_sub_target_values_are_the_statements_numbers(content):
+    for target in SubTarget.objects.filter(goal__programme=content):
+        assert target.target_year == 2030
+        if target.statement_sv.startswith("Dubblera"):
+            assert (target.kind, target.target_value) == ("multiple", 2)
+            continue
+        numbers = _numbers(target.statement_sv)
+        assert f"{target.target_value:f}".rstrip("0").rstrip(".") in numbers
+        assert target.kind == ("share" if "%" in target.statement_sv else "absolute")
+
+
 def test_strategies_and_their_introductions(content):
     strategies = {s.title_sv: s for s in content.strategies.all()}
     for title, introduction in seed_strategies():
