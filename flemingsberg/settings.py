@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "programme",
     "indicators",
     "actionplan",
+    "search",
 ]
 
 MIDDLEWARE = [

@@ -104,6 +104,11 @@ class Programme(Publishable):
     description = models.TextField(
         _("description"), blank=True, help_text=_("Preface or short summary.")
     )
+    strategy_introduction = models.TextField(
+        _("introduction to the strategies"),
+        blank=True,
+        help_text=_("Opening text of the strategy chapter, shown before the main strategies."),
+    )
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )

@@ -21,7 +21,7 @@ class OrganisationTranslation(TranslationOptions):
 
 @register(Programme)
 class ProgrammeTranslation(TranslationOptions):
-    fields = ("title", "subtitle", "description", "decision")
+    fields = ("title", "subtitle", "description", "strategy_introduction", "decision")
 
 
 @register(MainTask)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from programme.models import Organisation, StaffMembership
 from programme.services import create_staff_member
@@ -15,6 +16,8 @@ PARTIES = {
 
 @pytest.fixture(autouse=True)
 def _fast_and_isolated(settings):
+    # Each test starts in Swedish, whatever language an earlier request activated.
+    translation.activate(settings.LANGUAGE_CODE)
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests render templates without a collectstatic manifest.
     settings.STORAGES = {

@@ -193,10 +193,9 @@ def seed_regional_cores() -> list[str]:
 
 
 def seed_body_sentences() -> list[str]:
-    """Every sentence of the preface and of chapters 1, 2, 3 and 5 outside headings.
+    """Every sentence of the preface and of chapters 1 to 5 outside headings.
 
-    Chapter 4's two opening paragraphs are left out: no model field holds them (the
-    strategies, not an introduction, carry chapter 4).
+    Chapter 4's opening paragraphs live in Programme.strategy_introduction.
     """
     lines = seed_lines()
     preface_start = next(i for i, line in enumerate(lines) if line.startswith("## FÖRORD"))
@@ -204,13 +203,7 @@ def seed_body_sentences() -> list[str]:
     parts = list(lines[preface_start + 1 : toc_start])
     for number in (1, 2, 3, 5):
         parts += chapter_lines(number)
-    chapter_4 = chapter_lines(4)
-    first_strategy = next(
-        i
-        for i, line in enumerate(chapter_4)
-        if (heading := HEADING.match(line)) and BOLD.match(heading.group(2))
-    )
-    parts += chapter_4[first_strategy:]
+    parts += chapter_lines(4)
     sentences = []
     for kind, text in blocks(parts):
         if kind != "p":
