@@ -18,6 +18,7 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path(pgettext_lazy("url", "indicators/"), include("indicators.urls")),
     path(pgettext_lazy("url", "action-plan/"), include("actionplan.urls")),
+    path(pgettext_lazy("url", "search/"), include("search.urls")),
     path("", include("programme.urls")),
     prefix_default_language=False,
 )
