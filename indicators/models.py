@@ -244,7 +244,8 @@ class SubTarget(Publishable):
         queryset = manager.all()
         if not hasattr(queryset, "public"):
             return []
-        return queryset.public()
+        # select_related: an action's URL names its plan's year.
+        return queryset.public().select_related("plan")
 
 
 class MeasurementQuerySet(PublishableQuerySet):

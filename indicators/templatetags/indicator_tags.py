@@ -1,0 +1,35 @@
+"""Sub-target status, charts and values in templates, also those of other apps' pages.
+
+``{% load indicator_tags %}`` lets the programme's goal page show its sub-targets'
+statuses without that app importing this one.
+"""
+
+from __future__ import annotations
+
+from django import template
+
+from ..charts import format_measure, format_number, sub_target_chart
+from ..progress import GoalSummary, summarise
+
+register = template.Library()
+
+
+@register.simple_tag
+def chart(sub_target, small: bool = False):
+    return sub_target_chart(sub_target, small=small)
+
+
+@register.simple_tag
+def goal_summary(sub_targets) -> GoalSummary:
+    """``{% goal_summary goal.sub_targets.all as summary %}`` (uses the prefetch)."""
+    return summarise(sub_target.progress.status for sub_target in sub_targets)
+
+
+@register.filter
+def number(value):
+    return format_number(value)
+
+
+@register.filter
+def measure(value, unit: str = ""):
+    return format_measure(value, unit)

@@ -1,0 +1,113 @@
+"""Public indicator pages: overview, sub-target page, goal page; drafts only for staff."""
+
+import xml.etree.ElementTree as ET
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from indicators.models import SubTarget
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, language: str = "sv", **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_overview_lists_every_sub_target_with_status_and_chart(
+    visitor, sub_target, measure, language
+):
+    measure(sub_target, 2018, 1000)
+    measure(sub_target, 2020, 3000)
+    response = visitor.get(_url("indicators:overview", language))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert html.count("<h1") == 1
+    assert "css/indicators.css" in html
+    for other in SubTarget.objects.all():
+        assert other.get_absolute_url().split("/")[-2] in html
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+    assert "status-on_track" in html  # 1,000 a year → 2030: 13,000 ≥ 10,000
+    assert "status-not_enough_data" in html  # the other sub-target has no value
+    assert "style=" not in html and "<script" not in html
+
+
+def test_overview_shows_no_data_yet_instead_of_a_value(visitor, programme):
+    html = visitor.get(_url("indicators:overview")).content.decode()
+    assert "Inga data ännu." in html
+
+
+def test_overview_query_count_does_not_grow_with_sub_targets(
+    visitor, build_programme, django_assert_max_num_queries, measure
+):
+    build_programme(goals=5, strategies=1)
+    for sub_target in SubTarget.objects.all():
+        measure(sub_target, 2018, 10)
+        measure(sub_target, 2020, 20)
+    # 1 current programme, 2 goals, 3 their sub-targets, 4 those targets' published values.
+    with django_assert_max_num_queries(4):
+        response = visitor.get(_url("indicators:overview"))
+    assert response.status_code == 200
+
+
+def test_sub_target_page_has_chart_table_method_and_source(visitor, sub_target, measure):
+    measure(sub_target, 2018, 1000, source_note="Huddinge bostadsbyggnadsstatistik")
+    measure(sub_target, 2020, 3000)
+    measure(sub_target, 2021, 7777, published=False)
+    html = visitor.get(sub_target.get_absolute_url()).content.decode()
+    assert html.count("<h1") == 1
+    assert "<caption>" in html and 'scope="col"' in html and 'scope="row"' in html
+    assert 'id="method"' in html
+    assert "Huddinge bostadsbyggnadsstatistik" in html
+    assert "7\xa0777" not in html and "7777" not in html
+    start = html.index("<svg")
+    svg = ET.fromstring(html[start : html.index("</svg>", start) + 6])  # noqa: S314 – our page
+    assert len(svg.findall(".//{http://www.w3.org/2000/svg}circle")) == 2
+
+
+def test_sub_target_page_without_baseline_shows_no_share_of_the_way(visitor, sub_target, measure):
+    measure(sub_target, 2018, 1000)
+    url = _url("indicators:sub_target", "en", slug=sub_target.slug)
+    html = visitor.get(url).content.decode()
+    assert "No baseline is known: no source gives one." in html
+    assert "Not shown: no baseline is known." in html
+
+
+def test_sub_target_page_without_values_says_no_data_yet(visitor, sub_target):
+    with translation.override("en"):
+        html = visitor.get(_url("indicators:sub_target", "en", slug=sub_target.slug))
+    assert "No data yet." in html.content.decode()
+
+
+def test_sub_target_page_query_count(visitor, sub_target, measure, django_assert_max_num_queries):
+    measure(sub_target, 2018, 1000)
+    measure(sub_target, 2020, 3000)
+    # 1 sub-target with goal, programme and organisation; 2 its published values;
+    # 3 the goal's public actions (once the action plan links actions to goals).
+    with django_assert_max_num_queries(3):
+        assert visitor.get(sub_target.get_absolute_url()).status_code == 200
+
+
+def test_draft_sub_target_is_hidden_from_visitors_and_shown_to_staff(
+    visitor, editor_client, sub_target
+):
+    sub_target.is_published = False
+    sub_target.save()
+    assert visitor.get(sub_target.get_absolute_url()).status_code == 404
+    assert sub_target.statement not in visitor.get(_url("indicators:overview")).content.decode()
+    response = editor_client.get(sub_target.get_absolute_url())
+    assert response.status_code == 200
+    assert "badge-draft" in response.content.decode()
+
+
+def test_goal_page_shows_sub_targets_with_status_and_summary(visitor, sub_target, measure):
+    measure(sub_target, 2018, 1000)
+    measure(sub_target, 2020, 3000)
+    html = visitor.get(sub_target.goal.get_absolute_url()).content.decode()
+    assert sub_target.statement in html
+    assert html.count("status-on_track") == 2  # the sub-target and the goal summary
+    assert "1 av 1 delmål" in html or "1 of 1 sub-target" in html
