@@ -339,6 +339,23 @@ class ActionQuerySet(models.QuerySet):
             ),
         )
 
+    def compare_plans(self, old: ActionPlan, new: ActionPlan) -> dict[str, list[Action]]:
+        """Sort two plans' actions: added (new, continuing nothing in ``old``), carried
+        (continuing one of ``old``), completed and dropped (``old`` actions not carried).
+        Two queries."""
+        rows = self.select_related("lead_organisation").order_by("number", "pk")
+        old_actions = list(rows.filter(plan=old))
+        new_actions = list(rows.filter(plan=new))
+        old_ids = {action.pk for action in old_actions}
+        carried_ids = {a.predecessor_id for a in new_actions if a.predecessor_id in old_ids}
+        left = [action for action in old_actions if action.pk not in carried_ids]
+        return {
+            "added": [a for a in new_actions if a.predecessor_id not in old_ids],
+            "carried": [a for a in new_actions if a.predecessor_id in old_ids],
+            "completed": [a for a in left if a.status == ActionStatus.COMPLETED],
+            "dropped": [a for a in left if a.status != ActionStatus.COMPLETED],
+        }
+
     def status_counts(self) -> dict[str, int]:
         counts = dict(
             self.order_by().values_list("status").annotate(n=Count("pk")).values_list("status", "n")

@@ -1,9 +1,24 @@
+"""Public pages of the annual action plans (handlingsplaner)."""
+
 from django.urls import path
+from django.utils.translation import pgettext_lazy
 
 from . import views
 
 app_name = "actionplan"
 
 urlpatterns = [
-    path("", views.plan_index, name="index"),
+    path("", views.plan_detail, name="index"),
+    path(pgettext_lazy("url", "compare/"), views.compare, name="compare"),
+    path("<int:year>/", views.plan_detail, name="year"),
+    path(
+        pgettext_lazy("url", "<int:year>/actions/<int:pk>/"),
+        views.action_detail,
+        name="action",
+    ),
+    path(
+        pgettext_lazy("url", "<int:year>/communication-plan/"),
+        views.communication_plan,
+        name="communication",
+    ),
 ]

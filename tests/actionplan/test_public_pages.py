@@ -1,0 +1,221 @@
+import datetime
+
+import pytest
+from django.urls import reverse
+from django.utils import translation
+
+from actionplan.models import (
+    Action,
+    ActionPartner,
+    ActionPlan,
+    CommunicationActivity,
+    FollowUpUpdate,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+def _url(name: str, language: str = "sv", **kwargs) -> str:
+    with translation.override(language):
+        return reverse(name, kwargs=kwargs or None)
+
+
+@pytest.fixture
+def plans(make_plan, make_action, programme, parties):
+    adopted = make_plan(year=2026, status=ActionPlan.Status.ADOPTED)
+    draft = make_plan(year=2027, status=ActionPlan.Status.DRAFT, title="Hemligt utkast 2027")
+    proposed = make_plan(year=2028, status=ActionPlan.Status.PROPOSED, title="Förslag 2028")
+    goals = list(programme.goals.all())
+    strategies = list(programme.strategies.all())
+    a1 = make_action(adopted, "2026:01", lead="huddinge", status="ongoing", progress=50)
+    a2 = make_action(adopted, "2026:02", lead="botkyrka", partners=["huddinge"])
+    a3 = make_action(adopted, "2026:03", lead="region-stockholm", status="postponed")
+    a2.goals.set([goals[1]])
+    a3.goals.set([goals[2]])
+    a1.strategies.add(strategies[0])
+    a3.sub_strategies.add(strategies[1].sub_strategies.first())
+    make_action(draft, "2027:01", title="Hemlig åtgärd")
+    make_action(proposed, "2028:01", title="Föreslagen åtgärd")
+    return {"adopted": adopted, "draft": draft, "proposed": proposed, "a1": a1, "a2": a2, "a3": a3}
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_index_shows_latest_adopted_plan(visitor, plans, language):
+    response = visitor.get(_url("actionplan:index", language))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<html lang="{language}">' in html
+    assert html.count("<h1") == 1
+    assert plans["a1"].title in html and plans["a2"].title in html
+    assert "<caption>" in html and 'scope="col"' in html and "<legend>" in html
+    assert "style=" not in html and "<script" not in html
+
+
+def test_drafts_and_proposals_never_reach_visitors(visitor, plans):
+    assert visitor.get(_url("actionplan:year", year=2027)).status_code == 404
+    assert visitor.get(_url("actionplan:year", year=2028)).status_code == 404
+    assert visitor.get(_url("actionplan:communication", year=2027)).status_code == 404
+    hidden = Action.objects.get(number="2027:01")
+    assert visitor.get(_url("actionplan:action", year=2027, pk=hidden.pk)).status_code == 404
+    # Not by guessing the pk under a public year either.
+    assert visitor.get(_url("actionplan:action", year=2026, pk=hidden.pk)).status_code == 404
+    for url in [
+        _url("actionplan:index"),
+        _url("actionplan:year", year=2026),
+        _url("actionplan:compare") + "?from=2026&to=2027",
+    ]:
+        html = visitor.get(url).content.decode()
+        assert "Hemlig" not in html and "Föreslagen" not in html and "Förslag 2028" not in html
+
+
+def test_staff_preview_drafts_marked(plans, make_staff, client):
+    client.force_login(make_staff("steering"))
+    response = client.get(_url("actionplan:year", "en", year=2027))
+    assert response.status_code == 200
+    assert "Draft – not public" in response.content.decode()
+
+
+def test_index_404_when_nothing_adopted(visitor, make_plan):
+    make_plan(year=2026)
+    assert visitor.get(_url("actionplan:index")).status_code == 404
+
+
+def test_status_counts(visitor, plans):
+    response = visitor.get(_url("actionplan:index", "en"))
+    counts = {label: n for label, value, n in response.context["status_counts"]}
+    assert counts == {"Planned": 1, "Ongoing": 1, "Completed": 0, "Postponed": 1, "Cancelled": 0}
+    assert response.context["total"] == 3
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("party=huddinge", {"2026:01", "2026:02"}),  # lead or co-responsible
+        ("party=region-stockholm", {"2026:03"}),
+        ("status=ongoing", {"2026:01"}),
+        ("goal=mal-2", {"2026:02"}),
+        ("strategy=strategi-1", {"2026:01"}),
+        ("strategy=strategi-2", {"2026:03"}),  # through a sub-strategy
+        ("party=huddinge&status=planned", {"2026:02"}),
+        ("party=huddinge&goal=mal-1", {"2026:01"}),
+        ("party=huddinge&goal=mal-3", set()),
+    ],
+)
+def test_filters_combine_in_shareable_urls(visitor, plans, query, expected):
+    response = visitor.get(_url("actionplan:year", year=2026) + "?" + query)
+    assert response.status_code == 200
+    assert {a.number for a in response.context["page"].object_list} == expected
+    assert sum(n for _label, _value, n in response.context["status_counts"]) == len(expected)
+
+
+def test_unknown_filter_value_is_ignored_not_an_error(visitor, plans):
+    response = visitor.get(_url("actionplan:index") + "?party=nowhere")
+    assert response.status_code == 200
+
+
+def test_action_page_shows_follow_up_history_and_predecessor(
+    visitor, plans, make_plan, make_action
+):
+    a1 = plans["a1"]
+    FollowUpUpdate.objects.create(
+        action=a1, date=datetime.date(2026, 2, 1), status="ongoing", progress=20, text="Start"
+    )
+    FollowUpUpdate.objects.create(
+        action=a1, date=datetime.date(2026, 6, 1), status="ongoing", progress=50, text="Halvvägs"
+    )
+    old_plan = make_plan(year=2025, status=ActionPlan.Status.SUPERSEDED)
+    old = make_action(old_plan, "2025:04", title="Föregångaren")
+    Action.objects.filter(pk=a1.pk).update(predecessor=old)
+    html = visitor.get(_url("actionplan:action", year=2026, pk=a1.pk)).content.decode()
+    assert html.index("Halvvägs") < html.index("Start")  # newest first
+    assert "Föregångaren" in html
+    assert html.count("<h1") == 1
+    # Earlier years stay browsable.
+    assert visitor.get(_url("actionplan:year", year=2025)).status_code == 200
+    assert visitor.get(old.get_absolute_url()).status_code == 200
+
+
+def test_communication_plan_page(visitor, plans, parties):
+    activity = CommunicationActivity.objects.create(
+        plan=plans["adopted"],
+        title="Nyhetsbrev",
+        title_en="Newsletter",
+        channel="E-post",
+        responsible_organisation=parties["huddinge"],
+    )
+    activity.actions.add(plans["a1"])
+    html = visitor.get(_url("actionplan:communication", "en", year=2026)).content.decode()
+    assert "Newsletter" in html and "<caption>" in html
+
+
+def test_goal_and_strategy_pages_list_their_public_actions(visitor, plans, programme):
+    goal = programme.goals.get(slug="mal-1")
+    html = visitor.get(_url("programme:goal", "sv", slug=goal.slug)).content.decode()
+    assert plans["a1"].title in html
+    assert "Hemlig" not in html  # the draft plan's action
+    assert plans["a2"].title not in html
+    strategy = programme.strategies.get(slug="strategi-2")
+    html = visitor.get(_url("programme:strategy", "sv", slug=strategy.slug)).content.decode()
+    assert plans["a3"].title in html and plans["a1"].title not in html
+
+
+def test_demo_plan_carries_a_banner(visitor, make_plan, make_action):
+    plan = make_plan(year=2030, status=ActionPlan.Status.ADOPTED, is_demo=True)
+    make_action(plan, "2030:01")
+    html = visitor.get(_url("actionplan:year", year=2030)).content.decode()
+    assert "demo-banner" in html and "[DEMO]" in html
+
+
+def test_real_plan_is_preferred_over_demo_as_latest(visitor, make_plan):
+    make_plan(year=2026, status=ActionPlan.Status.ADOPTED)
+    make_plan(year=2030, status=ActionPlan.Status.ADOPTED, is_demo=True)
+    assert visitor.get(_url("actionplan:index")).context["plan"].year == 2026
+
+
+def _bulk_actions(plan, count, parties, goals):
+    actions = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            number=f"{plan.year}:{n:04d}",
+            title=f"Åtgärd {n}",
+            title_sv=f"Åtgärd {n}",
+            lead_organisation=parties[("huddinge", "botkyrka", "region-stockholm")[n % 3]],
+            status=Action.Status.values[n % 2],
+            progress=n % 100,
+        )
+        for n in range(count)
+    )
+    through = Action.goals.through
+    through.objects.bulk_create(
+        through(action_id=a.pk, developmentgoal_id=goals[n % len(goals)].pk)
+        for n, a in enumerate(actions)
+    )
+    ActionPartner.objects.bulk_create(
+        ActionPartner(action=a, organisation=parties["huddinge"]) for a in actions[::2]
+    )
+
+
+def test_list_queries_do_not_grow_with_1000_actions(
+    visitor, make_plan, parties, programme, django_assert_num_queries
+):
+    plan = make_plan(year=2026, status=ActionPlan.Status.ADOPTED)
+    goals = list(programme.goals.all())
+    _bulk_actions(plan, 30, parties, goals)
+    url = _url("actionplan:index") + "?party=huddinge&status=planned&goal=mal-1&page=2"
+    # Queries: plan; filter choices validated (goal, party); status counts; paginator count;
+    # the page; its goals; its partners; funding; years; the form's choice lists rendered
+    # (goals, strategies, parties); session/user none for a visitor.
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as small:
+        assert visitor.get(url).status_code == 200
+    _bulk_actions(make_plan(year=2025, status=ActionPlan.Status.SUPERSEDED), 10, parties, goals)
+    Action.objects.filter(plan=plan).delete()
+    _bulk_actions(plan, 1000, parties, goals)
+    with django_assert_num_queries(len(small.captured_queries)):
+        response = visitor.get(url)
+    assert response.status_code == 200
+    assert len(response.context["page"].object_list) == 25
+    print("queries per page:", len(small.captured_queries))
+    assert len(small.captured_queries) <= 14
