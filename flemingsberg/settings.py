@@ -185,4 +185,6 @@ LOGGING = {
 
 # The programme's real content; `manage.py load_programme_content` loads these in order.
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
-CONTENT_FIXTURES = env_list("CONTENT_FIXTURES", "programme,indicators,actionplan_2007")
+CONTENT_FIXTURES = env_list(
+    "CONTENT_FIXTURES", "organisations,programme,indicators,actionplan_2007"
+)

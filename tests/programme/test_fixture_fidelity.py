@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.core.management import CommandError, call_command
+from django.core.management import call_command
 from modeltranslation.translator import translator
 
 from indicators.models import SubTarget
@@ -219,11 +219,7 @@ def seed_body_sentences() -> list[str]:
 
 @pytest.fixture
 def content(db):
-    fixture = Path(settings.BASE_DIR) / "fixtures" / "programme.json"
-    try:
-        call_command("loaddata", "programme", verbosity=0)
-    except CommandError:  # FIXTURE_DIRS not configured: load by path
-        call_command("loaddata", str(fixture), verbosity=0)
+    call_command("load_programme_content", verbosity=0)
     return Programme.objects.get(slug="flemingsberg-2050")
 
 
