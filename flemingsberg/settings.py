@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "import_export",
     "simple_history",
+    "csp",
+    "axes",
+    "flemingsberg",
     "programme",
     "indicators",
     "actionplan",
@@ -74,6 +77,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "flemingsberg.security.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -83,6 +87,14 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
+]
+
+AUTHENTICATION_BACKENDS = [
+    # Refuses a locked-out login before any password is checked (django-axes).
+    "flemingsberg.security.LoginThrottleBackend",
+    "django.contrib.auth.backends.ModelBackend",
 ]
 
 ROOT_URLCONF = "flemingsberg.urls"
@@ -160,13 +172,60 @@ MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
 
+# Static files: WhiteNoise serves the hashed names (CompressedManifestStaticFilesStorage) with
+# "Cache-Control: max-age=315360000, public, immutable"; this is for the unhashed rest
+# (e.g. a file not in the manifest): one day.
+WHITENOISE_MAX_AGE = 60 * 60 * 24 if not DEBUG else 0
+
+# Published public pages are cached per language for anonymous visitors
+# (flemingsberg/cache.py); every save or delete of content invalidates them at once, so the
+# lifetime only bounds how long a page can outlive a deploy that changed its template.
+PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else 60 * 10)
+
+# Where visitors report accessibility problems (the accessibility statement shows it).
+ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
+
 # Security: strict by default in production, relaxed only where a local run needs plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 60 * 60 * 8)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+# No script of ours reads the CSRF token from the cookie; forms carry it in a hidden field.
+CSRF_COOKIE_HTTPONLY = True
+CSRF_COOKIE_SAMESITE = "Lax"
+
+# Content-Security-Policy (django-csp 4): nothing inline, nothing from other hosts.
+# frame-ancestors 'none' is the modern form of X-Frame-Options: DENY (both are sent).
+# The admin gets a few hash-pinned exceptions on top: see flemingsberg/security.py.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    },
+}
+
+# Login throttling on the admin (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for
+# one username from one address, that pair is refused for AXES_COOLOFF_TIME hours.
+AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "pages/lockout.html"
+AXES_HTTP_RESPONSE_CODE = 429
+# The address is REMOTE_ADDR: behind a proxy, that is the proxy's unless it passes the client's
+# on (then a username is throttled across all addresses, which is still safe).
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -175,6 +234,7 @@ if not DEBUG:
     SECURE_HSTS_PRELOAD = True
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["upgrade-insecure-requests"] = True
 
 LOGGING = {
     "version": 1,

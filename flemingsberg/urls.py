@@ -5,6 +5,8 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from flemingsberg import views as site_views
+
 admin.site.site_header = _("Flemingsberg 2050 – administration")
 admin.site.site_title = _("Flemingsberg 2050")
 admin.site.index_title = _("Programme, action plans and indicators")
@@ -18,6 +20,11 @@ urlpatterns += i18n_patterns(
     path("admin/", admin.site.urls),
     path(pgettext_lazy("url", "indicators/"), include("indicators.urls")),
     path(pgettext_lazy("url", "action-plan/"), include("actionplan.urls")),
+    path(
+        pgettext_lazy("url", "accessibility/"),
+        site_views.accessibility_statement,
+        name="accessibility",
+    ),
     path(pgettext_lazy("url", "search/"), include("search.urls")),
     path("", include("programme.urls")),
     prefix_default_language=False,

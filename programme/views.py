@@ -4,6 +4,8 @@ from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
+from flemingsberg.cache import cache_public_page
+
 from .models import Chapter, DevelopmentGoal, MainTask, Programme, Strategy
 
 
@@ -14,6 +16,7 @@ def _get_current_programme_or_404(request) -> Programme:
     return programme
 
 
+@cache_public_page
 def home(request):
     programme = _get_current_programme_or_404(request)
     vision = getattr(programme, "vision", None)
@@ -36,6 +39,7 @@ def home(request):
     )
 
 
+@cache_public_page
 def goal_detail(request, slug: str):
     programme = _get_current_programme_or_404(request)
     goal = get_object_or_404(
@@ -57,6 +61,7 @@ def goal_detail(request, slug: str):
     )
 
 
+@cache_public_page
 def strategy_detail(request, slug: str):
     programme = _get_current_programme_or_404(request)
     strategy = get_object_or_404(
@@ -73,6 +78,7 @@ def strategy_detail(request, slug: str):
     )
 
 
+@cache_public_page
 def about(request):
     programme = _get_current_programme_or_404(request)
     chapters = (
@@ -88,6 +94,7 @@ def about(request):
     )
 
 
+@cache_public_page
 def history(request):
     programmes = (
         Programme.objects.visible_to(request.user)

@@ -1,0 +1,120 @@
+"""A per-language cache of published public pages for anonymous visitors.
+
+Apply ``@cache_public_page`` to a public function view (outermost decorator)::
+
+    from flemingsberg.cache import cache_public_page
+
+    @cache_public_page
+    def plan_index(request): ...
+
+A page is cached under (content version, language, absolute URL). The content version is one
+number in the cache; any save or delete of a model of the programme, indicators or actionplan
+apps bumps it (the receivers below), so every cached page is invalidated at once – publishing,
+an edit in the admin, a new measurement. Writes that send no signals – ``QuerySet.update()``,
+``bulk_create()``, raw SQL, e.g. an admin action "publish selected" or a service rolling a
+plan forward – must call ``content_changed()`` themselves.
+
+Never cached: a signed-in user (staff see drafts), anything but GET/HEAD, a status other than
+200, and a response that sets a cookie, varies on Cookie or uses the CSRF token (a form).
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+from collections.abc import Callable
+
+from django.conf import settings
+from django.core.cache import cache
+from django.core.signals import setting_changed
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.dispatch import receiver
+from django.http import HttpRequest, HttpResponse
+from django.utils.cache import get_max_age, has_vary_header
+from django.utils.translation import get_language
+
+# Apps whose content appears on public pages.
+CONTENT_APPS = frozenset({"programme", "indicators", "actionplan"})
+VERSION_KEY = "public-page:version"
+# Headers a cached copy keeps; the middleware adds the rest (CSP, security headers) each time.
+_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+
+
+def content_version() -> int:
+    version = cache.get(VERSION_KEY)
+    if version is None:
+        cache.add(VERSION_KEY, 1, timeout=None)
+        version = cache.get(VERSION_KEY, 1)
+    return version
+
+
+def content_changed() -> None:
+    """Invalidate every cached public page (call after writes that send no model signals)."""
+    try:
+        cache.incr(VERSION_KEY)
+    except ValueError:  # not in the cache (yet, or evicted): any new value differs from old keys
+        cache.set(VERSION_KEY, content_version() + 1, timeout=None)
+
+
+def _page_key(request: HttpRequest) -> str:
+    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
+    return f"public-page:{content_version()}:{get_language()}:{url}"
+
+
+def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
+    session = getattr(request, "session", None)
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not has_vary_header(response, "Cookie")
+        and get_max_age(response) != 0
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page carries a CSRF token
+        and not (session is not None and session.modified)
+    )
+
+
+def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Serve the view's page from the cache to anonymous visitors (see the module docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
+        if not timeout or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
+            return view(request, *args, **kwargs)
+        key = _page_key(request)
+        cached = cache.get(key)
+        if cached is not None:
+            content, headers = cached
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            return response
+        response = view(request, *args, **kwargs)
+        if _cacheable(request, response):
+            if hasattr(response, "render") and callable(response.render):
+                response.render()
+            headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
+            cache.set(key, (response.content, headers), timeout)
+        return response
+
+    return wrapper
+
+
+@receiver(post_save, dispatch_uid="public-page-cache-save")
+@receiver(post_delete, dispatch_uid="public-page-cache-delete")
+@receiver(m2m_changed, dispatch_uid="public-page-cache-m2m")
+def _invalidate_on_content_change(sender, **kwargs) -> None:
+    # The one signal receiver with a side effect that the house style allows: invalidating a
+    # cache cannot break a write, and forgetting it at one call site would serve stale pages.
+    # Historical records (simple_history) live in the same apps, so they bump it too.
+    meta = getattr(sender, "_meta", None)
+    if meta is not None and meta.app_label in CONTENT_APPS:
+        content_changed()
+
+
+@receiver(setting_changed, dispatch_uid="public-page-cache-settings")
+def _invalidate_on_setting_changed(**kwargs) -> None:
+    # Only tests change settings at run time, and each test rolls its database back without
+    # signals: starting a new version then keeps one test's cached page out of the next.
+    content_changed()

@@ -1,0 +1,120 @@
+"""The per-language cache of public pages: hits cost no query, edits invalidate, staff bypass."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import translation
+
+from flemingsberg.cache import content_changed, content_version
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _cache_on(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 600
+
+
+def test_second_visit_is_served_from_the_cache_without_a_query(
+    visitor, programme_content, django_assert_num_queries
+):
+    goal = programme_content.goals.first()
+    first = visitor.get(goal.get_absolute_url())
+    assert first.status_code == 200
+    with django_assert_num_queries(0):
+        second = visitor.get(goal.get_absolute_url())
+    assert second.status_code == 200
+    assert second.content == first.content
+    # Headers come from the middleware each time, not from the cached copy.
+    assert "frame-ancestors 'none'" in second["Content-Security-Policy"]
+    assert second["Content-Type"] == first["Content-Type"]
+
+
+def test_an_edit_in_the_admin_invalidates_the_cached_page(
+    editor_client, visitor, programme_content
+):
+    goal = programme_content.goals.first()
+    assert goal.title_sv in visitor.get(goal.get_absolute_url()).content.decode()
+    response = editor_client.post(
+        reverse("admin:programme_developmentgoal_change", args=[goal.pk]),
+        {
+            "programme": goal.programme_id,
+            "order": goal.order,
+            "slug": goal.slug,
+            "title_sv": "Ny svensk titel",
+            "title_en": "New English title",
+            "description_sv": goal.description_sv,
+            "description_en": goal.description_en,
+            "is_published": "on",
+        },
+    )
+    assert response.status_code == 302
+    assert "Ny svensk titel" in visitor.get(goal.get_absolute_url()).content.decode()
+    # The home page lists the goal too: every page was invalidated, not only the goal's.
+    assert "Ny svensk titel" in visitor.get(reverse("programme:home")).content.decode()
+
+
+def test_unpublishing_removes_the_page_at_once(visitor, programme_content):
+    goal = programme_content.goals.first()
+    assert visitor.get(goal.get_absolute_url()).status_code == 200
+    goal.is_published = False
+    goal.save()
+    assert visitor.get(goal.get_absolute_url()).status_code == 404
+
+
+def test_staff_never_get_a_cached_page(editor_client, visitor, programme_content):
+    goal = programme_content.goals.first()
+    goal.is_published = False
+    goal.save()
+    # A draft: staff see it (a preview), visitors do not.
+    assert visitor.get(goal.get_absolute_url()).status_code == 404
+    staff_page = editor_client.get(goal.get_absolute_url())
+    assert staff_page.status_code == 200
+    assert b"staff-bar" in staff_page.content
+    # The home page as staff saw it (drafts, staff bar) is not served to visitors, nor back.
+    editor_client.get(reverse("programme:home"))
+    assert b"staff-bar" not in visitor.get(reverse("programme:home")).content
+    assert b"staff-bar" in editor_client.get(reverse("programme:home")).content
+
+
+def test_languages_are_cached_apart(visitor, programme_content, django_assert_num_queries):
+    goal = programme_content.goals.first()
+    # Compute both URLs first: a test-client request leaves its language active in this thread.
+    swedish_url = goal.get_absolute_url()
+    with translation.override("en"):
+        english_url = goal.get_absolute_url()
+    swedish = visitor.get(swedish_url)
+    english = visitor.get(english_url)
+    assert swedish.content != english.content
+    assert b'lang="sv"' in swedish.content and b'<html lang="en">' in english.content
+    with django_assert_num_queries(0):
+        assert visitor.get(english_url).content == english.content
+        assert visitor.get(swedish_url).content == swedish.content
+
+
+def test_post_is_never_cached(visitor, programme_content):
+    url = reverse("programme:home")
+    visitor.get(url)
+    assert visitor.post(url).status_code in {403, 405, 200}
+    assert visitor.head(url).status_code == 200
+
+
+def test_not_found_is_not_cached(visitor, build_programme):
+    assert visitor.get("/mal/finns-inte/").status_code == 404
+    build_programme(goals=1)
+    assert visitor.get(reverse("programme:goal", args=["mal-1"])).status_code == 200
+
+
+def test_content_changed_starts_a_new_version():
+    before = content_version()
+    content_changed()
+    assert content_version() == before + 1
+
+
+def test_caching_is_off_when_the_lifetime_is_zero(settings, visitor, programme_content):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    visitor.get(reverse("programme:home"))
+    with CaptureQueriesContext(connection) as queries:
+        assert visitor.get(reverse("programme:home")).status_code == 200
+    assert len(queries) > 0
