@@ -68,3 +68,13 @@ def test_no_baseline_means_no_invented_target_for_a_multiple(sub_target):
     assert sub_target.target_absolute is None
     sub_target.baseline_value, sub_target.baseline_year = Decimal(7), 2017
     assert sub_target.target_absolute == Decimal(14)
+
+
+def test_demo_measurements_are_marked_and_removable(sub_target):
+    from django.core.management import call_command
+
+    call_command("generate_demo_measurements", verbosity=0)
+    notes = set(Measurement.objects.values_list("source_note", flat=True))
+    assert notes == {"DEMO – fiktiva värden"}
+    call_command("generate_demo_measurements", "--remove", verbosity=0)
+    assert not Measurement.objects.exists()

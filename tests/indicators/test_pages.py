@@ -110,4 +110,4 @@ def test_goal_page_shows_sub_targets_with_status_and_summary(visitor, sub_target
     html = visitor.get(sub_target.goal.get_absolute_url()).content.decode()
     assert sub_target.statement in html
     assert html.count("status-on_track") == 2  # the sub-target and the goal summary
-    assert "1 av 1 delmål" in html or "1 of 1 sub-target" in html
+    assert "1 of 1." in html or "1 av 1." in html

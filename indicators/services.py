@@ -1,0 +1,36 @@
+"""Writes across several rows: importing a file of measurements."""
+
+from __future__ import annotations
+
+import tablib
+from import_export.results import Result
+
+from .resources import MeasurementResource
+
+
+def import_measurements(*, dataset: tablib.Dataset, user, dry_run: bool) -> Result:
+    """Import measurements as drafts, all or nothing; the result holds one error per bad row.
+
+    A dry run checks and rolls back. Without the dry run, any bad row rolls back the whole
+    file as well: nothing is stored unless every row is good.
+    """
+    return MeasurementResource().import_data(
+        dataset,
+        dry_run=dry_run,
+        raise_errors=False,
+        use_transactions=True,
+        rollback_on_validation_errors=True,
+        user=user,
+    )
+
+
+def row_errors(result: Result) -> dict[int, list[str]]:
+    """The messages of each bad row, by its number in the file (1 = the first data row)."""
+    errors: dict[int, list[str]] = {}
+    for invalid in result.invalid_rows:
+        errors[invalid.number] = [
+            message for messages in invalid.error_dict.values() for message in messages
+        ]
+    for number, row_error_list in result.row_errors():
+        errors.setdefault(number, []).extend(str(error.error) for error in row_error_list)
+    return errors
