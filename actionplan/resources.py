@@ -383,7 +383,9 @@ class ActionResource(resources.ModelResource):
         return self.existing.get(_text(row.get("number")))
 
     def init_instance(self, row=None):
-        return Action(plan=self.plan)
+        action = Action(plan=self.plan)
+        action._imported_as_new = True
+        return action
 
     def import_instance(self, instance, row, **kwargs):
         parsed = self._current
@@ -416,6 +418,27 @@ class ActionResource(resources.ModelResource):
         if self._is_dry_run(kwargs) and not self._is_using_transactions(kwargs):
             return
         parsed = self._current
+        if getattr(instance, "_imported_as_new", False):
+            # A new action has no relations yet: one INSERT per relation, no SELECTs.
+            for name, related in (
+                ("goals", parsed["goals"]),
+                ("strategies", parsed["strategies"]),
+                ("sub_strategies", parsed["sub_strategies"]),
+            ):
+                if related:
+                    manager = getattr(instance, name)
+                    through = manager.through
+                    target = manager.target_field_name
+                    through.objects.bulk_create(
+                        through(action_id=instance.pk, **{f"{target}_id": obj.pk})
+                        for obj in related
+                    )
+            if parsed["partners"]:
+                ActionPartner.objects.bulk_create(
+                    ActionPartner(action=instance, organisation=organisation, role=role)
+                    for organisation, role in parsed["partners"]
+                )
+            return
         instance.goals.set(parsed["goals"])
         instance.strategies.set(parsed["strategies"])
         instance.sub_strategies.set(parsed["sub_strategies"])
