@@ -34,6 +34,7 @@ from .models import (
     is_programme_editor,
     membership_of,
 )
+from .pdf_admin import PlanPDFAdminMixin
 
 FROZEN_ACTION_FIELDS = (
     "number",
@@ -101,7 +102,7 @@ def roll_forward(modeladmin, request, queryset):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class ActionPlanAdmin(PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "year", "programme", "status", "decision_date", "demo_marker"]
     list_filter = ["status", "programme", "is_demo"]
     list_select_related = ["programme"]

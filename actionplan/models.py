@@ -766,3 +766,7 @@ class FundingContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.amount_sek} SEK"
+
+
+# The frozen PDF of an adopted plan lives beside the PDF code (actionplan/pdf.py).
+from .pdf_models import AdoptedPlanDocument  # noqa: E402, F401

@@ -68,6 +68,10 @@ def transition_plan(
         plan=plan, from_status=from_status, to_status=to_status, by=by, note=note
     )
     if to_status == ActionPlan.Status.ADOPTED:
+        # The exact document the group decided on, kept unchanged (rendered after commit).
+        from .pdf import store_adopted_plan_pdf_on_commit
+
+        store_adopted_plan_pdf_on_commit(plan=plan, by=by)
         earlier = ActionPlan.objects.filter(
             programme=plan.programme_id,
             is_demo=plan.is_demo,

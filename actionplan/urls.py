@@ -3,7 +3,7 @@
 from django.urls import path
 from django.utils.translation import pgettext_lazy
 
-from . import views
+from . import pdf_views, views
 
 app_name = "actionplan"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.plan_detail, name="index"),
     path(pgettext_lazy("url", "compare/"), views.compare, name="compare"),
     path("<int:year>/", views.plan_detail, name="year"),
+    path(pgettext_lazy("url", "<int:year>/action-plan.pdf"), pdf_views.public_plan_pdf, name="pdf"),
     path(
         pgettext_lazy("url", "<int:year>/actions/<int:pk>/"),
         views.action_detail,

@@ -98,7 +98,7 @@ class _TabSeparatedCatalog(gettext.NullTranslations):
         return super().gettext(message)
 
 
-def _install_swedish_fallback() -> None:
+def install_pdf_strings() -> None:
     """Once per process: chain the PDF strings behind Django's Swedish catalogue."""
     catalogue = translation.trans_real.translation("sv")
     if getattr(catalogue, "_flemingsberg_pdf_strings", False) or not LOCALE_FILE.exists():
@@ -167,7 +167,7 @@ class PDFDocument:
 
     def html(self) -> str:
         """The document's HTML in its language (cheap: no layout)."""
-        _install_swedish_fallback()
+        install_pdf_strings()
         with translation.override(self.language):
             return render_to_string(
                 self.template,

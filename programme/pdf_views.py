@@ -12,7 +12,13 @@ from django.http import Http404
 from django.utils import translation
 from django.views.decorators.http import require_GET
 
-from flemingsberg.pdf import PDFDocument, cached_pdf, pdf_filename, pdf_response
+from flemingsberg.pdf import (
+    PDFDocument,
+    cached_pdf,
+    install_pdf_strings,
+    pdf_filename,
+    pdf_response,
+)
 
 from .models import Chapter, DevelopmentGoal, Programme, Strategy, Vision
 
@@ -53,6 +59,7 @@ def programme_pdf_context(programme: Programme) -> dict:
 
 def programme_document(language: str) -> PDFDocument | None:
     """The current published programme as a document in ``language``, or None."""
+    install_pdf_strings()
     with translation.override(language):
         programme = Programme.objects.published().current()
         if programme is None:

@@ -12,6 +12,7 @@ import io
 
 import pytest
 from django.db import transaction
+from django.utils import translation
 from pypdf import PdfReader
 
 from indicators.models import SubTarget
@@ -55,6 +56,12 @@ CORES = [
 
 def build_rich_programme() -> Programme:
     """A published programme with every part the PDF shows, in Swedish and English."""
+    # modeltranslation writes ``title=`` to the active language's column: make it Swedish.
+    with translation.override("sv"):
+        return _build_rich_programme()
+
+
+def _build_rich_programme() -> Programme:
     parties = [
         Organisation.objects.get_or_create(
             slug=slug, defaults={"name": name, "name_sv": name, "is_party": True, "order": i}
@@ -205,3 +212,115 @@ def outline_titles(pdf: bytes) -> list[str]:
 
     walk(pdf_reader(pdf).outline)
     return titles
+
+
+def build_plan(
+    programme: Programme,
+    *,
+    actions: int = 12,
+    status: str = "draft",
+    year: int = 2026,
+    measurements: int = 4,
+):
+    """A plan of ``programme`` with actions on every goal, partners, follow-ups, a
+    communication plan, funding, and measured sub-targets (bulk-created, fast)."""
+    with translation.override("sv"):
+        return _build_plan(programme, actions, status, year, measurements)
+
+
+def _build_plan(programme, actions, status, year, measurements):
+    from actionplan.models import (
+        Action,
+        ActionPartner,
+        ActionPlan,
+        CommunicationActivity,
+        FollowUpUpdate,
+        FundingContribution,
+    )
+    from indicators.models import Measurement
+
+    parties = list(Organisation.objects.filter(is_party=True).order_by("order"))
+    goals = list(programme.goals.filter(is_published=True).order_by("order"))
+    frozen = status in ("adopted", "superseded")
+    plan = ActionPlan.objects.create(
+        programme=programme,
+        year=year,
+        title=f"Handlingsplan {year} för Flemingsberg",
+        title_en=f"Action plan {year} for Flemingsberg",
+        status=status,
+        decision_date=datetime.date(year - 1, 12, 10) if frozen else None,
+        decision_body="Politiska samordningsgruppen" if frozen else "",
+        decision_reference="§ 7" if frozen else "",
+    )
+    statuses = ["planned", "ongoing", "ongoing", "postponed", "cancelled"]
+    created = Action.objects.bulk_create(
+        Action(
+            plan=plan,
+            number=f"{year}:{number:03d}",
+            title=f"Åtgärd {number}: gång- och cykelstråk över spåren",
+            title_en=f"Action {number}: walking and cycling link across the tracks",
+            description="Beskrivning av åtgärden.",
+            description_en="Description of the action.",
+            lead_organisation=parties[number % len(parties)],
+            status=statuses[number % len(statuses)],
+            progress=(number * 7) % 100,
+            start_year=year,
+            end_year=year + 1,
+            budget_sek=100_000 * number,
+        )
+        for number in range(1, actions + 1)
+    )
+    through = Action.goals.through
+    through.objects.bulk_create(
+        through(action=action, developmentgoal=goals[index % len(goals)])
+        for index, action in enumerate(created)
+    )
+    ActionPartner.objects.bulk_create(
+        ActionPartner(action=action, organisation=parties[(index + 1) % len(parties)])
+        for index, action in enumerate(created)
+    )
+    FollowUpUpdate.objects.bulk_create(
+        FollowUpUpdate(
+            action=action,
+            date=datetime.date(year, month, 1),
+            status=action.status,
+            progress=action.progress,
+            text=f"Uppföljning {month}: arbetet går framåt för åtgärd {action.number}.",
+            text_en=f"Follow-up {month}: work on action {action.number} moves on.",
+        )
+        for action in created
+        for month in (3, 9)
+    )
+    for order, party in enumerate(parties):
+        CommunicationActivity.objects.create(
+            plan=plan,
+            order=order,
+            title=f"Dialogmöte om stråken {order + 1}",
+            title_en=f"Dialogue meeting on the links {order + 1}",
+            target_audience="Boende",
+            target_audience_en="Residents",
+            responsible_organisation=party,
+            status="ongoing" if order else "completed",
+        )
+        for offset in range(3):
+            FundingContribution.objects.create(
+                plan=plan, organisation=party, year=year + offset, amount_sek=1_000_000 + order
+            )
+    sub_targets = list(SubTarget.objects.filter(goal__programme=programme))
+    for sub_target in sub_targets:
+        sub_target.indicator_unit = "arbetstillfällen"
+        sub_target.baseline_value = 1000
+        sub_target.baseline_year = 2017
+        sub_target.target_value = 5000
+        sub_target.save()
+    Measurement.objects.bulk_create(
+        Measurement(
+            sub_target=sub_target,
+            period_year=2017 + offset,
+            value=1000 + 250 * offset,
+            is_published=True,
+        )
+        for sub_target in sub_targets
+        for offset in range(measurements)
+    )
+    return plan

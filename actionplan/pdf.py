@@ -1,0 +1,316 @@
+"""The action plan and the follow-up report (uppföljningsrapport) of a year, as PDFs.
+
+Both documents are built from one context (:func:`plan_pdf_context`), fetched in a fixed
+number of queries whatever the number of actions, and rendered by ``flemingsberg.pdf``
+from ``templates/actionplan/pdf/``. The sub-targets' charts are the web pages' own SVG
+(``indicators.charts.sub_target_chart``), embedded inline.
+
+When a plan is adopted, :func:`store_adopted_plan_pdf` keeps its action-plan PDF (both
+languages) as :class:`AdoptedPlanDocument`: the exact document the political coordination
+group decided on, downloadable unchanged after later follow-up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+
+from django.db import models, transaction
+from django.db.models import Prefetch
+from django.utils import timezone, translation
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from flemingsberg.pdf import PDFDocument, cached_pdf, install_pdf_strings, render_pdf
+from indicators.models import SubTarget
+from indicators.progress import Status as SubTargetStatus
+from programme.models import DevelopmentGoal, Organisation, StaffMembership
+
+from .models import (
+    Action,
+    ActionPartner,
+    ActionPlan,
+    ActionStatus,
+    AdoptedPlanDocument,
+    CommunicationActivity,
+    FollowUpUpdate,
+)
+
+LANGUAGES = ("sv", "en")
+
+
+class Kind(models.TextChoices):
+    ACTION_PLAN = "action-plan", _("Action plan")
+    FOLLOW_UP = "follow-up-report", _("Follow-up report")
+
+
+# ------------------------------------------------------------------------------ access
+
+
+def may_export_reports(user) -> bool:
+    """Who exports every report from the admin, drafts included.
+
+    Programme editors and steering group members (the issue's rule), and coordinators:
+    they write the follow-up the report shows and check it before the group meets. Each
+    also needs the ``view`` permission on plans that their role's group grants; superusers
+    may always. Anonymous visitors and staff without a role may not.
+    """
+    if user is None or not user.is_authenticated or not user.is_active:
+        return False
+    if user.is_superuser:
+        return True
+    membership = getattr(user, "membership", None)
+    if membership is None or not user.is_staff:
+        return False
+    return membership.role in {
+        StaffMembership.Role.EDITOR,
+        StaffMembership.Role.STEERING,
+        StaffMembership.Role.COORDINATOR,
+    } and user.has_perm("actionplan.view_actionplan")
+
+
+# ------------------------------------------------------------------------------ context
+
+
+@dataclass
+class PartyAppendix:
+    organisation: Organisation
+    led: list[Action] = field(default_factory=list)
+    partner: list[Action] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return len(self.led) + len(self.partner)
+
+
+@dataclass
+class GoalSection:
+    goal: DevelopmentGoal | None
+    sub_targets: list[SubTarget]
+    actions: list[Action]
+    counts: dict[str, int]
+
+
+def _status_counts(actions) -> dict[str, int]:
+    counter = Counter(action.status for action in actions)
+    return {value: counter.get(value, 0) for value in ActionStatus.values}
+
+
+def plan_pdf_context(plan: ActionPlan) -> dict:
+    """Everything both documents show, in a fixed number of queries (listed below).
+
+    Queries: goals (1), their published sub-targets (1) and measurements (1); actions with
+    lead organisation (1), their goals (1), partners with organisations (1) and follow-up
+    updates (1); communication activities (1) and their responsible parties (joined);
+    funding (1); the parties (1). The grouping below is Python over those rows.
+    """
+    programme = plan.programme
+    goals = list(
+        DevelopmentGoal.objects.published()
+        .for_programme(programme)
+        .prefetch_related(
+            Prefetch(
+                "sub_targets",
+                queryset=SubTarget.objects.published()
+                .select_related("measuring_organisation")
+                .with_published_measurements(),
+            )
+        )
+    )
+    actions = list(
+        Action.objects.in_plan(plan)
+        .select_related("lead_organisation")
+        .prefetch_related(
+            Prefetch(
+                "goals",
+                queryset=DevelopmentGoal.objects.only(
+                    "id", "slug", "order", "title", "title_sv", "title_en", "programme_id"
+                ),
+            ),
+            Prefetch(
+                "partners",
+                queryset=ActionPartner.objects.select_related("organisation"),
+            ),
+            Prefetch(
+                "updates",
+                queryset=FollowUpUpdate.objects.order_by("action", "-date", "-pk"),
+                to_attr="updates_newest_first",
+            ),
+        )
+        .order_by("number", "pk")
+    )
+    for action in actions:
+        action.plan = plan  # every action is this plan's: no join, no query per action
+        action.latest_update = (
+            action.updates_newest_first[0] if action.updates_newest_first else None
+        )
+        action.partner_list = list(action.partners.all())
+
+    by_goal: dict[int, list[Action]] = defaultdict(list)
+    without_goal: list[Action] = []
+    for action in actions:
+        goal_ids = [goal.pk for goal in action.goals.all()]
+        for goal_id in goal_ids:
+            by_goal[goal_id].append(action)
+        if not goal_ids:
+            without_goal.append(action)
+    sections = [
+        GoalSection(
+            goal=goal,
+            sub_targets=list(goal.sub_targets.all()),
+            actions=by_goal.get(goal.pk, []),
+            counts=_status_counts(by_goal.get(goal.pk, [])),
+        )
+        for goal in goals
+    ]
+    if without_goal:
+        sections.append(
+            GoalSection(
+                goal=None, sub_targets=[], actions=without_goal, counts=_status_counts(without_goal)
+            )
+        )
+
+    parties = list(Organisation.objects.filter(is_party=True))
+    appendices = {party.pk: PartyAppendix(organisation=party) for party in parties}
+    for action in actions:
+        if action.lead_organisation_id in appendices:
+            appendices[action.lead_organisation_id].led.append(action)
+        for partner in action.partner_list:
+            if partner.organisation_id in appendices and (
+                partner.organisation_id != action.lead_organisation_id
+            ):
+                appendices[partner.organisation_id].partner.append(action)
+    for appendix in appendices.values():
+        appendix.counts = _status_counts([*appendix.led, *appendix.partner])
+
+    sub_targets = [sub_target for section in sections for sub_target in section.sub_targets]
+    sub_target_counts = Counter(sub_target.progress.status for sub_target in sub_targets)
+
+    funding = list(plan.funding.select_related("organisation").order_by("organisation__order"))
+    funding_years = sorted({row.year for row in funding})
+    funding_rows = []
+    for party in {row.organisation_id: row.organisation for row in funding}.values():
+        amounts = {row.year: row.amount_sek for row in funding if row.organisation_id == party.pk}
+        funding_rows.append(
+            {
+                "organisation": party,
+                "amounts": [amounts.get(year) for year in funding_years],
+                "total": sum(amounts.values()),
+            }
+        )
+    funding_totals = [
+        sum(row.amount_sek for row in funding if row.year == year) for year in funding_years
+    ]
+
+    communication = list(
+        plan.communication_activities.select_related("responsible_organisation").order_by(
+            "order", "pk"
+        )
+    )
+    communication_status = Counter(activity.status for activity in communication)
+    return {
+        "plan": plan,
+        "programme": programme,
+        "is_draft": not plan.is_public,
+        "sections": sections,
+        "actions": actions,
+        "action_count": len(actions),
+        "status_choices": ActionStatus.choices,
+        "status_totals": _status_counts(actions),
+        "appendices": [appendices[party.pk] for party in parties],
+        "sub_targets": sub_targets,
+        "sub_target_status_counts": [
+            (status, sub_target_counts.get(status, 0)) for status in SubTargetStatus
+        ],
+        "communication": communication,
+        "communication_counts": [
+            (label, communication_status[value])
+            for value, label in CommunicationActivity.Status.choices
+            if communication_status[value]
+        ],
+        "funding_years": funding_years,
+        "funding_rows": funding_rows,
+        "funding_totals": funding_totals,
+        "funding_grand_total": sum(funding_totals),
+        "generated_on": timezone.localdate(),
+    }
+
+
+# ------------------------------------------------------------------------------ documents
+
+
+def _title(plan: ActionPlan, kind: str) -> str:
+    if kind == Kind.FOLLOW_UP:
+        return gettext("Follow-up report %(year)s") % {"year": plan.year}
+    return gettext("Action plan %(start)s–%(end)s") % {"start": plan.year, "end": plan.end_year}
+
+
+def plan_document(plan: ActionPlan, kind: str, language: str) -> PDFDocument:
+    """The action plan or the follow-up report of ``plan`` in ``language``."""
+    install_pdf_strings()
+    with translation.override(language):
+        template = (
+            "actionplan/pdf/follow_up_report.html"
+            if kind == Kind.FOLLOW_UP
+            else "actionplan/pdf/action_plan.html"
+        )
+        return PDFDocument(
+            template=template,
+            context={**plan_pdf_context(plan), "kind": kind},
+            title=_title(plan, kind),
+            language=language,
+            subject=plan.title,
+            keywords=("Flemingsberg 2050", str(plan.year)),
+        )
+
+
+def plan_pdf(plan: ActionPlan, kind: str, language: str) -> bytes:
+    """The document's PDF through the cache (rendered only when its content changed)."""
+    return cached_pdf(f"{kind}-{plan.pk}", plan_document(plan, kind, language))
+
+
+def plan_pdf_filename(plan: ActionPlan, kind: str, language: str) -> str:
+    from flemingsberg.pdf import pdf_filename
+
+    with translation.override(language):
+        name = gettext("follow-up-report") if kind == Kind.FOLLOW_UP else gettext("action-plan")
+    draft = "" if plan.is_public else "draft"
+    return pdf_filename("flemingsberg-2050", name, plan.year, draft, language)
+
+
+# ------------------------------------------------------------------------------ frozen copies
+
+
+@transaction.atomic
+def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocument]:
+    """Render and keep the adopted plan's action-plan PDF in every language.
+
+    Called when a plan is adopted (``services.transition_plan``). A copy that exists is
+    left alone: the first stored document is the one the group decided on.
+    """
+    stored = []
+    for language in LANGUAGES:
+        existing = AdoptedPlanDocument.objects.filter(plan=plan, language=language).first()
+        if existing is not None:
+            stored.append(existing)
+            continue
+        pdf = render_pdf(plan_document(plan, Kind.ACTION_PLAN, language))
+        stored.append(
+            AdoptedPlanDocument.objects.create(
+                plan=plan,
+                language=language,
+                pdf=pdf,
+                sha256=hashlib.sha256(pdf).hexdigest(),
+                size=len(pdf),
+                stored_by=by if by is not None and by.is_authenticated else None,
+            )
+        )
+    return stored
+
+
+def store_adopted_plan_pdf_on_commit(*, plan: ActionPlan, by=None) -> None:
+    """For the adopt transition: render after the adoption is committed (a render takes
+    seconds; the transaction should not wait for it)."""
+    transaction.on_commit(lambda: store_adopted_plan_pdf(plan=plan, by=by))
