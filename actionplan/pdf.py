@@ -313,4 +313,6 @@ def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocu
 def store_adopted_plan_pdf_on_commit(*, plan: ActionPlan, by=None) -> None:
     """For the adopt transition: render after the adoption is committed (a render takes
     seconds; the transaction should not wait for it)."""
-    transaction.on_commit(lambda: store_adopted_plan_pdf(plan=plan, by=by))
+    # robust: a failed render is logged and must not turn the committed adoption into an
+    # error page; the public PDF view then renders the plan as it is.
+    transaction.on_commit(lambda: store_adopted_plan_pdf(plan=plan, by=by), robust=True)

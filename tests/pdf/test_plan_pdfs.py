@@ -89,6 +89,18 @@ def test_plan_pdf_context_takes_the_same_queries_for_5_and_50_actions():
     assert counts[0] == counts[1] <= 11, counts
 
 
+def test_the_report_embeds_the_web_pages_own_chart_svg():
+    from indicators.charts import sub_target_chart
+    from indicators.models import SubTarget
+
+    plan = build_plan(build_rich_programme(), actions=2)
+    with translation.override("en"):
+        html = plan_document(plan, Kind.FOLLOW_UP, "en").html()
+        sub_target = SubTarget.objects.with_published_measurements().first()
+        svg = str(sub_target_chart(sub_target))
+    assert svg.startswith("<svg") and svg in html
+
+
 # ---------------------------------------------------------------- access and the admin
 
 
