@@ -1,5 +1,6 @@
 """Public indicator pages: overview, sub-target page, goal page; drafts only for staff."""
 
+import datetime
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -111,3 +112,26 @@ def test_goal_page_shows_sub_targets_with_status_and_summary(visitor, sub_target
     assert sub_target.statement in html
     assert html.count("status-on_track") == 2  # the sub-target and the goal summary
     assert "1 of 1." in html or "1 av 1." in html
+
+
+def test_sub_target_page_lists_actions_of_adopted_plans_only(visitor, sub_target, programme):
+    from actionplan.models import Action, ActionPlan
+
+    adopted = ActionPlan.objects.create(
+        programme=programme,
+        year=2026,
+        title="Handlingsplan 2026",
+        status="adopted",
+        decision_date=datetime.date(2025, 12, 10),
+    )
+    draft = ActionPlan.objects.create(
+        programme=programme, year=2027, title="Handlingsplan 2027", status="draft"
+    )
+    public = Action.objects.create(plan=adopted, number="2026:01", title="Bygg bostäder")
+    hidden = Action.objects.create(plan=draft, number="2027:01", title="Utkastsåtgärd")
+    for action in (public, hidden):
+        action.goals.add(sub_target.goal)
+    html = visitor.get(sub_target.get_absolute_url()).content.decode()
+    assert "Bygg bostäder" in html
+    assert public.get_absolute_url() in html
+    assert "Utkastsåtgärd" not in html
