@@ -73,6 +73,14 @@ INSTALLED_APPS = [
     "indicators",
     "actionplan",
     "search",
+    # The open-data API (api/): REST framework, filters, OpenAPI schema and its self-hosted
+    # docs (sidecar: no CDN), CORS; settings in the "Open-data API" block at the end.
+    "rest_framework",
+    "django_filters",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    "corsheaders",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -248,4 +256,63 @@ LOGGING = {
 FIXTURE_DIRS = [BASE_DIR / "fixtures"]
 CONTENT_FIXTURES = env_list(
     "CONTENT_FIXTURES", "organisations,programme,indicators,actionplan_2007"
+)
+
+
+# ----------------------------------------------------------------------------------------------
+# Open-data API (/api/v1/, app `api`): Django REST framework, drf-spectacular, CORS.
+# Read-only and anonymous: no authentication, so no session, no CSRF, no drafts.
+# ----------------------------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.Pagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.AnonymousThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "api.schema.AutoSchema",
+    # Measurements are numbers in JSON, not strings.
+    "COERCE_DECIMAL_TO_STRING": False,
+}
+# Per client address; empty switches it off (tests do, through the settings fixture).
+API_ANON_THROTTLE_RATE = env("API_ANON_THROTTLE_RATE", "600/hour") or None
+# The licence the DCAT catalogue (/api/v1/catalog/) states: the portal's choice, CC0 1.0.
+OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", "http://creativecommons.org/publicdomain/zero/1.0/")
+OPEN_DATA_CONTACT_EMAIL = env("OPEN_DATA_CONTACT_EMAIL", "")
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Flemingsberg 2050 open-data API",
+    "DESCRIPTION": (
+        "Read-only open data of Flemingsberg 2050, the development programme of Region "
+        "Stockholm, Huddinge kommun and Botkyrka kommun: development goals, strategies, 2030 "
+        "sub-targets with their measurements, and the adopted action plans with their actions "
+        "and follow-ups. Only published content. Texts in Swedish or English (`lang`). "
+        "Lists are paginated (`page`, `page_size` up to 200). Anonymous clients are "
+        "rate-limited per address. The datasets are described for harvesting (DCAT-AP-SE) "
+        "at /api/v1/catalog/."
+    ),
+    "VERSION": "1.0.0",
+    "LICENSE": {"name": "CC0 1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/"},
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "ProgrammeStatusEnum": "programme.models.Programme.Status",
+        "ActionPlanStatusEnum": "actionplan.models.ActionPlan.Status",
+        "ActionStatusEnum": "actionplan.models.ActionStatus",
+        "QuarterEnum": "actionplan.models.Quarter",
+    },
+}
+# CORS: any origin may read the API (GET, HEAD, OPTIONS), without credentials; other paths
+# send no CORS headers. The middleware goes before CommonMiddleware, as django-cors-headers asks.
+CORS_URLS_REGEX = r"^/api/.*$"
+CORS_ALLOW_ALL_ORIGINS = True
+CORS_ALLOW_METHODS = ["GET", "HEAD", "OPTIONS"]
+CORS_ALLOW_CREDENTIALS = False
+CORS_EXPOSE_HEADERS = ["Content-Language", "Retry-After"]
+MIDDLEWARE.insert(
+    MIDDLEWARE.index("django.middleware.common.CommonMiddleware"),
+    "corsheaders.middleware.CorsMiddleware",
 )

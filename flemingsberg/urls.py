@@ -13,6 +13,7 @@ admin.site.index_title = _("Programme, action plans and indicators")
 
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include("api.urls")),
 ]
 
 # Swedish unprefixed, English under /en/; path segments are translated too.

@@ -1,0 +1,195 @@
+"""The open-data API: read-only, published content only, in the language asked for.
+
+Each viewset fetches through one QuerySet (its prefetches hide there), so a page costs a
+fixed number of queries whatever its size: the count, the rows, one per prefetch.
+"""
+
+from django.db.models import Prefetch
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularSwaggerSplitView
+from rest_framework import viewsets
+
+from actionplan.models import Action, ActionPlan, FollowUpUpdate
+from indicators.models import SubTarget
+from programme.models import DevelopmentGoal, Organisation, Programme, Strategy, SubStrategy
+
+from . import filters, serializers
+from .language import LanguageMixin
+
+
+def published_programmes():
+    return Programme.objects.published()
+
+
+def published_goals():
+    return DevelopmentGoal.objects.published().filter(programme__is_published=True)
+
+
+def published_strategies():
+    return Strategy.objects.published().filter(programme__is_published=True)
+
+
+def published_sub_targets():
+    return SubTarget.objects.published().filter(goal__in=published_goals())
+
+
+class ReadOnlyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
+    """Read-only, paginated, filterable; texts in the language asked for."""
+
+    filter_backends = [DjangoFilterBackend]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="The parties and other organisations the programme names"),
+    retrieve=extend_schema(summary="One organisation"),
+)
+class OrganisationViewSet(ReadOnlyViewSet):
+    """The three parties and the other organisations, by slug (`is_party` filters)."""
+
+    serializer_class = serializers.OrganisationSerializer
+    queryset = Organisation.objects.all()
+    lookup_field = "slug"
+    filterset_fields = ["is_party"]
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Published programme versions"),
+    retrieve=extend_schema(summary="One programme version"),
+)
+class ProgrammeViewSet(ReadOnlyViewSet):
+    """Versions of the development programme: 2007 (replaced) and Flemingsberg 2050."""
+
+    serializer_class = serializers.ProgrammeSerializer
+    queryset = published_programmes().prefetch_related("owners")
+    lookup_field = "slug"
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Development goals for 2050"),
+    retrieve=extend_schema(summary="One development goal"),
+)
+class GoalViewSet(ReadOnlyViewSet):
+    """The development goals for 2050, with the slugs of their published sub-targets."""
+
+    serializer_class = serializers.GoalSerializer
+    filterset_class = filters.GoalFilter
+
+    def get_queryset(self):
+        return (
+            published_goals()
+            .select_related("programme")
+            .prefetch_related(
+                Prefetch(
+                    "sub_targets",
+                    queryset=SubTarget.objects.published().only("id", "slug", "goal_id"),
+                    to_attr="published_sub_targets",
+                )
+            )
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Main strategies with their sub-strategies"),
+    retrieve=extend_schema(summary="One main strategy"),
+)
+class StrategyViewSet(ReadOnlyViewSet):
+    """The main strategies, the goals they lead to, and their sub-strategies."""
+
+    serializer_class = serializers.StrategySerializer
+    filterset_class = filters.StrategyFilter
+
+    def get_queryset(self):
+        return (
+            published_strategies()
+            .select_related("programme")
+            .prefetch_related(
+                Prefetch(
+                    "goals",
+                    queryset=DevelopmentGoal.objects.published().only("id", "slug"),
+                    to_attr="published_goals",
+                ),
+                Prefetch(
+                    "sub_strategies",
+                    queryset=SubStrategy.objects.published(),
+                    to_attr="published_sub_strategies",
+                ),
+            )
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Measurable 2030 sub-targets with their published measurements"),
+    retrieve=extend_schema(summary="One sub-target with its measurements"),
+)
+class SubTargetViewSet(ReadOnlyViewSet):
+    """Measurable 2030 sub-targets: indicator, baseline, target, published measurements."""
+
+    serializer_class = serializers.SubTargetSerializer
+    filterset_class = filters.SubTargetFilter
+    lookup_field = "slug"
+
+    def get_queryset(self):
+        return (
+            published_sub_targets()
+            .select_related("goal", "measuring_organisation")
+            .with_published_measurements()
+        )
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Adopted and superseded action plans"),
+    retrieve=extend_schema(summary="One action plan"),
+)
+class ActionPlanViewSet(ReadOnlyViewSet):
+    """Annual action plans that have been adopted (in force) or superseded."""
+
+    serializer_class = serializers.ActionPlanSerializer
+    filterset_class = filters.ActionPlanFilter
+
+    def get_queryset(self):
+        return ActionPlan.objects.public().select_related("programme")
+
+
+@extend_schema_view(
+    list=extend_schema(summary="Actions of the public action plans, with their follow-ups"),
+    retrieve=extend_schema(summary="One action with its follow-ups"),
+)
+class ActionViewSet(ReadOnlyViewSet):
+    """Actions of the adopted and superseded plans, with their follow-up updates (newest
+    first). Actions of draft or proposed plans are never shown."""
+
+    serializer_class = serializers.ActionSerializer
+    filterset_class = filters.ActionFilter
+
+    def get_queryset(self):
+        return (
+            Action.objects.public()
+            .select_related("plan", "lead_organisation")
+            .prefetch_related(
+                Prefetch("co_responsible", queryset=Organisation.objects.only("id", "slug")),
+                Prefetch(
+                    "goals",
+                    queryset=DevelopmentGoal.objects.published().only("id", "slug"),
+                    to_attr="published_goals",
+                ),
+                Prefetch(
+                    "strategies",
+                    queryset=Strategy.objects.published().only("id", "slug"),
+                    to_attr="published_strategies",
+                ),
+                Prefetch("updates", queryset=FollowUpUpdate.objects.order_by("-date", "-pk")),
+            )
+            .order_by("-plan__year", "number", "pk")
+        )
+
+
+class DocsView(SpectacularSwaggerSplitView):
+    """Swagger UI from the portal's own static files (drf-spectacular-sidecar, no CDN).
+
+    The split view serves its start script as a file of its own (``?script``), and our
+    template has no inline style, so the page works under ``script-src 'self'``.
+    """
+
+    template_name = "api/docs.html"
+    url_name = "api:schema"
