@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install system-packages clean
+.PHONY: run test lint bench install system-packages clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,3 +44,8 @@ clean:
 # Speed figures (not tests): prints a table; see README for the latest one.
 bench: install system-packages
 	$(BIN)/python -m benchmarks.run
+
+# After changing UI strings: update the catalogues, translate locale/sv, then compile.
+messages: install
+	DEBUG=1 $(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-location
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv

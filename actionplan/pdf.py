@@ -22,7 +22,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from flemingsberg.pdf import PDFDocument, cached_pdf, install_pdf_strings, render_pdf
+from flemingsberg.pdf import PDFDocument, cached_pdf, render_pdf
 from indicators.models import SubTarget
 from indicators.progress import Status as SubTargetStatus
 from programme.models import DevelopmentGoal, Organisation, StaffMembership
@@ -249,7 +249,6 @@ def _title(plan: ActionPlan, kind: str) -> str:
 
 def plan_document(plan: ActionPlan, kind: str, language: str) -> PDFDocument:
     """The action plan or the follow-up report of ``plan`` in ``language``."""
-    install_pdf_strings()
     with translation.override(language):
         template = (
             "actionplan/pdf/follow_up_report.html"

@@ -20,7 +20,6 @@ Every document (the programme, an action plan, a follow-up report) goes through
 from __future__ import annotations
 
 import datetime
-import gettext
 import hashlib
 import io
 import mimetypes
@@ -72,39 +71,6 @@ def static_path(relative: str) -> Path | None:
             return candidate
     found = finders.find(relative)
     return Path(found) if found else None
-
-
-LOCALE_FILE = Path(__file__).with_name("pdf_locale_sv.txt")
-
-
-class _TabSeparatedCatalog(gettext.NullTranslations):
-    """Swedish for the PDF strings, from ``pdf_locale_sv.txt`` (``English<TAB>Svenska``).
-
-    Added as a *fallback* of Django's Swedish catalogue: ``locale/sv/LC_MESSAGES`` wins for
-    every string it has, and once these lines are merged there this catalogue is unused.
-    """
-
-    def __init__(self, path: Path):
-        super().__init__()
-        self._messages: dict[str, str] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            english, _, swedish = line.partition("\t")
-            if english and swedish:
-                self._messages[english] = swedish
-
-    def gettext(self, message: str) -> str:
-        if message in self._messages:
-            return self._messages[message]
-        return super().gettext(message)
-
-
-def install_pdf_strings() -> None:
-    """Once per process: chain the PDF strings behind Django's Swedish catalogue."""
-    catalogue = translation.trans_real.translation("sv")
-    if getattr(catalogue, "_flemingsberg_pdf_strings", False) or not LOCALE_FILE.exists():
-        return
-    catalogue.add_fallback(_TabSeparatedCatalog(LOCALE_FILE))
-    catalogue._flemingsberg_pdf_strings = True
 
 
 def _weasyprint():
@@ -167,7 +133,6 @@ class PDFDocument:
 
     def html(self) -> str:
         """The document's HTML in its language (cheap: no layout)."""
-        install_pdf_strings()
         with translation.override(self.language):
             return render_to_string(
                 self.template,

@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from flemingsberg.pdf import (
     PDFDocument,
     cached_pdf,
-    install_pdf_strings,
     pdf_filename,
     pdf_response,
 )
@@ -59,7 +58,6 @@ def programme_pdf_context(programme: Programme) -> dict:
 
 def programme_document(language: str) -> PDFDocument | None:
     """The current published programme as a document in ``language``, or None."""
-    install_pdf_strings()
     with translation.override(language):
         programme = Programme.objects.published().current()
         if programme is None:
