@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install system-packages clean messages
+.PHONY: run test lint bench install system-packages test-system-packages clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,9 @@ install: $(STAMP)
 system-packages:
 	@bash scripts/ensure-system-packages
 
+test-system-packages:
+	@bash scripts/ensure-system-packages --tests
+
 # A local run: DEBUG on, SQLite unless DATABASE_URL is set.
 run: install system-packages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
@@ -30,7 +33,7 @@ run: install system-packages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py ensure_admin
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-test: install system-packages
+test: install test-system-packages
 	$(BIN)/pytest
 
 lint: install
