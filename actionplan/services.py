@@ -9,6 +9,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from flemingsberg.cache import content_changed
+
 from .models import (
     Action,
     ActionPartner,
@@ -181,6 +183,7 @@ def plan_roll_forward(*, plan: ActionPlan, by) -> tuple[ActionPlan, int]:
             for p in old.partners.all()
         )
         count += 1
+    content_changed()  # the partners' bulk_create sends no signals
     return new_plan, count
 
 
@@ -339,6 +342,8 @@ def import_actions(
     if report.problems and not dry_run:
         # import_data rolled back already; say so plainly in the report.
         report.new = report.updated = 0
+    if report.imported:
+        content_changed()  # relations and partners were bulk-created, without signals
     return report
 
 

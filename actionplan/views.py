@@ -1,5 +1,8 @@
 """Public pages of the action plans. Drafts and proposals never reach visitors; staff
-preview them (marked). Each page's queries are fixed in number, whatever the plan's size."""
+preview them (marked). Each page's queries are fixed in number, whatever the plan's size.
+
+Every page is cached for anonymous visitors per language and full URL, filters and page
+number included (``flemingsberg.cache``)."""
 
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 
+from flemingsberg.cache import cache_public_page
 from programme.models import DevelopmentGoal, Organisation, Strategy
 
 from .models import (
@@ -91,6 +95,7 @@ class ActionFilterForm(forms.Form):
         return {name: value for name, value in self.cleaned_data.items() if value}
 
 
+@cache_public_page
 def plan_detail(request, year: int | None = None):
     """The action plan of a year (the latest adopted plan without a year), filterable.
 
@@ -129,6 +134,7 @@ def plan_detail(request, year: int | None = None):
     )
 
 
+@cache_public_page
 def action_detail(request, year: int, pk: int):
     plan = _get_plan_or_404(request, year)
     action = get_object_or_404(
@@ -157,6 +163,7 @@ def action_detail(request, year: int, pk: int):
     )
 
 
+@cache_public_page
 def communication_plan(request, year: int):
     plan = _get_plan_or_404(request, year)
     activities = (
@@ -171,6 +178,7 @@ def communication_plan(request, year: int):
     )
 
 
+@cache_public_page
 def compare(request):
     """What changed between two years' plans: added, carried, completed, dropped."""
     plans = ActionPlan.objects.visible_to(request.user).select_related("programme")

@@ -14,6 +14,15 @@ an edit in the admin, a new measurement. Writes that send no signals – ``Query
 ``bulk_create()``, raw SQL, e.g. an admin action "publish selected" or a service rolling a
 plan forward – must call ``content_changed()`` themselves.
 
+Inside a transaction the version is bumped twice: at once (so this process never serves what
+it just changed) and again on commit, because until then other processes still read the old
+rows and may cache them under the new version.
+
+The cache must be shared by every process that writes or serves (``REDIS_URL``): with the
+default per-process memory cache, a change made in one gunicorn worker or in a management
+command invalidates only that process's pages; the others serve theirs until the lifetime
+``PUBLIC_PAGE_CACHE_SECONDS`` runs out.
+
 Never cached: a signed-in user (staff see drafts), anything but GET/HEAD, a status other than
 200, and a response that sets a cookie, varies on Cookie or uses the CSRF token (a form).
 """
@@ -27,6 +36,7 @@ from collections.abc import Callable
 from django.conf import settings
 from django.core.cache import cache
 from django.core.signals import setting_changed
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -37,7 +47,8 @@ from django.utils.translation import get_language
 CONTENT_APPS = frozenset({"programme", "indicators", "actionplan"})
 VERSION_KEY = "public-page:version"
 # Headers a cached copy keeps; the middleware adds the rest (CSP, security headers) each time.
-_KEPT_HEADERS = ("Content-Type", "Content-Language", "Vary")
+# Content-Disposition: the open-data downloads keep their file name.
+_KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Vary")
 
 
 def content_version() -> int:
@@ -48,12 +59,22 @@ def content_version() -> int:
     return version
 
 
-def content_changed() -> None:
-    """Invalidate every cached public page (call after writes that send no model signals)."""
+def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not in the cache (yet, or evicted): any new value differs from old keys
         cache.set(VERSION_KEY, content_version() + 1, timeout=None)
+
+
+def content_changed() -> None:
+    """Invalidate every cached public page (call after writes that send no model signals)."""
+    _bump_version()
+    connection = connections[DEFAULT_DB_ALIAS]
+    if connection.in_atomic_block:
+        # Once per transaction, however many rows it writes (an import saves thousands).
+        pending = getattr(connection, "run_on_commit", ())
+        if not any(_bump_version in entry for entry in pending):
+            transaction.on_commit(_bump_version, robust=True)
 
 
 def _page_key(request: HttpRequest) -> str:

@@ -5,6 +5,8 @@ from __future__ import annotations
 import tablib
 from import_export.results import Result
 
+from flemingsberg.cache import content_changed
+
 from .resources import MeasurementResource
 
 
@@ -14,7 +16,7 @@ def import_measurements(*, dataset: tablib.Dataset, user, dry_run: bool) -> Resu
     A dry run checks and rolls back. Without the dry run, any bad row rolls back the whole
     file as well: nothing is stored unless every row is good.
     """
-    return MeasurementResource().import_data(
+    result = MeasurementResource().import_data(
         dataset,
         dry_run=dry_run,
         raise_errors=False,
@@ -22,6 +24,11 @@ def import_measurements(*, dataset: tablib.Dataset, user, dry_run: bool) -> Resu
         rollback_on_validation_errors=True,
         user=user,
     )
+    if not dry_run and not result.has_errors() and not result.has_validation_errors():
+        # Rows are saved one by one (signals fire); said here too, so that a later switch
+        # to bulk imports cannot leave stale public pages behind.
+        content_changed()
+    return result
 
 
 def row_errors(result: Result) -> dict[int, list[str]]:

@@ -1,4 +1,7 @@
-"""Public pages of the 2030 sub-targets and their open data (published values only)."""
+"""Public pages of the 2030 sub-targets and their open data (published values only).
+
+Pages and downloads alike are cached for anonymous visitors (``flemingsberg.cache``); the
+downloads keep their Content-Type and Content-Disposition."""
 
 from __future__ import annotations
 
@@ -9,6 +12,7 @@ from decimal import Decimal
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
+from flemingsberg.cache import cache_public_page
 from programme.models import DevelopmentGoal, Programme
 
 from .models import Measurement, SubTarget
@@ -38,6 +42,7 @@ def _get_sub_target_or_404(request, slug: str) -> SubTarget:
     return get_object_or_404(SubTarget.objects.for_public_page(request.user), slug=slug)
 
 
+@cache_public_page
 def overview(request):
     programme = _get_current_programme_or_404(request)
     # 3 queries: the goals, their visible sub-targets, those targets' published values.
@@ -49,6 +54,7 @@ def overview(request):
     return render(request, "indicators/overview.html", {"programme": programme, "goals": goals})
 
 
+@cache_public_page
 def sub_target_detail(request, slug: str):
     sub_target = _get_sub_target_or_404(request, slug)
     return render(
@@ -115,20 +121,24 @@ def _public_sub_target_or_404(slug: str) -> SubTarget:
     )
 
 
+@cache_public_page
 def sub_target_csv(request, slug: str):
     sub_target = _public_sub_target_or_404(slug)
     rows = _rows(Measurement.objects.for_download().filter(sub_target=sub_target))
     return _csv_response(rows, f"{DOWNLOAD_NAME}-{sub_target.slug}")
 
 
+@cache_public_page
 def sub_target_json(request, slug: str):
     sub_target = _public_sub_target_or_404(slug)
     return _json_response(_rows(Measurement.objects.for_download().filter(sub_target=sub_target)))
 
 
+@cache_public_page
 def all_csv(request):
     return _csv_response(_rows(Measurement.objects.for_download()), DOWNLOAD_NAME)
 
 
+@cache_public_page
 def all_json(request):
     return _json_response(_rows(Measurement.objects.for_download()))

@@ -6,6 +6,8 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from flemingsberg.cache import content_changed
+
 from .models import (
     Chapter,
     ChapterSection,
@@ -24,12 +26,14 @@ from .models import (
 @admin.action(description=_("Publish selected items"))
 def publish(modeladmin, request, queryset):
     updated = queryset.update(is_published=True)
+    content_changed()  # update() sends no signals: the public pages must go
     modeladmin.message_user(request, _("%(count)d items published.") % {"count": updated})
 
 
 @admin.action(description=_("Unpublish selected items (make them drafts)"))
 def unpublish(modeladmin, request, queryset):
     updated = queryset.update(is_published=False)
+    content_changed()
     modeladmin.message_user(request, _("%(count)d items made drafts.") % {"count": updated})
 
 

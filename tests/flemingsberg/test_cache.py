@@ -1,7 +1,7 @@
 """The per-language cache of public pages: hits cost no query, edits invalidate, staff bypass."""
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
@@ -118,3 +118,30 @@ def test_caching_is_off_when_the_lifetime_is_zero(settings, visitor, programme_c
     with CaptureQueriesContext(connection) as queries:
         assert visitor.get(reverse("programme:home")).status_code == 200
     assert len(queries) > 0
+
+
+def test_publishing_with_the_admin_action_invalidates(editor_client, visitor, programme_content):
+    goal = programme_content.goals.first()
+    goal.is_published = False
+    goal.save()
+    assert visitor.get(goal.get_absolute_url()).status_code == 404
+    # "Publish selected" is a QuerySet.update(): no signal, so the action says it itself.
+    response = editor_client.post(
+        reverse("admin:programme_developmentgoal_changelist"),
+        {"action": "publish", "_selected_action": [goal.pk]},
+    )
+    assert response.status_code == 302
+    assert visitor.get(goal.get_absolute_url()).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_transaction_bumps_again_once_on_commit():
+    # Until the commit other processes read the old rows and may cache them under the
+    # version bumped at once; the one bump on commit retires those pages.
+    before = content_version()
+    with transaction.atomic():
+        content_changed()
+        content_changed()
+        content_changed()
+        assert content_version() == before + 3
+    assert content_version() == before + 4

@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
 from actionplan.models import Action, ActionPartner, ActionPlan, ActionStatus
+from flemingsberg.cache import content_changed
 from programme.models import Organisation, Programme
 
 
@@ -80,6 +81,8 @@ class Command(BaseCommand):
             for action in created[::3]
             if len(parties) > 1
         )
+        # bulk_create sends no signals. The cache is this process's unless REDIS_URL is set.
+        content_changed()
         self.stdout.write(
             self.style.WARNING(f"Created DEMO plan {plan} with {len(created)} generated actions.")
         )

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
+from flemingsberg.cache import content_changed
 from indicators.models import Measurement, SubTarget
 
 DEMO_NOTE = "DEMO – fiktiva värden"
@@ -27,6 +28,7 @@ class Command(BaseCommand):
     @transaction.atomic
     def handle(self, *args, remove: bool = False, seed: int = 2050, **options):
         deleted, _ = Measurement.objects.filter(source_note=DEMO_NOTE).delete()
+        content_changed()  # also said by each saved value's signal; here for the removal
         if remove:
             self.stdout.write(f"Removed {deleted} demo values.")
             return
