@@ -28,6 +28,6 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.WARNING(
                     f"Its password, shown only this once: {password}\n"
-                    "Sign in at http://127.0.0.1:8000/admin/ and change it."
+                    "Sign in at /admin/ and change it."
                 )
             )
