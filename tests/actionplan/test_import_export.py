@@ -104,15 +104,15 @@ def test_export_and_reimport_round_trip_in_both_formats(plan, editor_user):
 
 
 BAD_ROWS = [
-    ({"lead_party": "stockholms-stad"}, "lead_party", "unknown party"),
-    ({"co_responsible": "nowhere"}, "co_responsible", "unknown party"),
-    ({"goals": "mal-9"}, "goals", "unknown goal"),
-    ({"status": "halfway"}, "status", "unknown status"),
-    ({"progress": "140"}, "progress", "outside 0–100"),
-    ({"progress": "-5"}, "progress", "outside 0–100"),
-    ({"title_sv": ""}, "title_sv", "missing title"),
-    ({"status": "completed", "progress": "80"}, "progress", "completed"),
-    ({"end_year": "2030"}, "end_year", "outside"),
+    ({"lead_party": "stockholms-stad"}, "lead_party", "okänd part"),
+    ({"co_responsible": "nowhere"}, "co_responsible", "okänd part"),
+    ({"goals": "mal-9"}, "goals", "okänt mål"),
+    ({"status": "halfway"}, "status", "okänd status"),
+    ({"progress": "140"}, "progress", "utanför 0–100"),
+    ({"progress": "-5"}, "progress", "utanför 0–100"),
+    ({"title_sv": ""}, "title_sv", "titel saknas"),
+    ({"status": "completed", "progress": "80"}, "progress", "genomförd"),
+    ({"end_year": "2030"}, "end_year", "utanför 2026–2028"),
 ]
 
 
@@ -129,7 +129,7 @@ def test_each_bad_row_is_named_and_nothing_is_imported(
     problem = report.problems[0]
     assert (problem.row, problem.column) == (3, column)  # header is row 1
     assert reason in problem.reason
-    assert f"row 3, {column}:" in str(problem)
+    assert f"rad 3, {column}:" in str(problem)
     # All or nothing: the good rows were rolled back too.
     assert list(Action.objects.values_list("number", flat=True)) == ["2026:01"]
     existing.refresh_from_db()
@@ -142,7 +142,7 @@ def test_duplicate_number_names_both_rows(plan, editor_user):
         plan=plan, by=editor_user, data=_csv(rows), file_format="csv", dry_run=False
     )
     assert [(p.row, p.column) for p in report.problems] == [(4, "number")]
-    assert "duplicate number 2026:01 (also on row 2)" in report.problems[0].reason
+    assert "dubblerat nummer 2026:01 (även på rad 2)" in report.problems[0].reason
     assert not Action.objects.exists()
 
 
@@ -167,7 +167,7 @@ def test_malformed_file_is_refused(plan, editor_user, data, file_format):
         plan=plan, by=editor_user, data=data, file_format=file_format, dry_run=False
     )
     assert len(report.problems) == 1
-    assert "malformed file" in report.problems[0].reason
+    assert "felaktig fil" in report.problems[0].reason
     assert not Action.objects.exists()
 
 
@@ -175,8 +175,8 @@ def test_missing_and_unknown_columns_are_reported(plan, editor_user):
     data = b"number,title_sv,colour\n2026:01,Titel,red\n"
     report = import_actions(plan=plan, by=editor_user, data=data, file_format="csv")
     reasons = {(p.column, p.reason) for p in report.problems}
-    assert ("lead_party", "missing column") in reasons
-    assert ("colour", "unknown column") in reasons
+    assert ("lead_party", "kolumn saknas") in reasons
+    assert ("colour", "okänd kolumn") in reasons
 
 
 def test_import_into_adopted_plan_is_refused_with_a_clear_message(make_plan, editor_user):
@@ -185,7 +185,7 @@ def test_import_into_adopted_plan_is_refused_with_a_clear_message(make_plan, edi
         plan=plan, by=editor_user, data=_csv([_row("2025:01")]), file_format="csv", dry_run=False
     )
     assert not report.ok
-    assert "is adopted" in report.problems[0].reason
+    assert "är antagen" in report.problems[0].reason
     assert not Action.objects.exists()
 
 
@@ -204,7 +204,7 @@ def test_coordinator_imports_only_own_partys_actions(plan, make_staff, make_acti
         dry_run=False,
     )
     assert [(p.row, p.column) for p in report.problems] == [(2, "lead_party")]
-    assert "own party" in report.problems[0].reason
+    assert "egen parts" in report.problems[0].reason
     # Taking over another party's existing action by giving it one's own lead is refused.
     report = import_actions(
         plan=plan, by=coordinator, data=_csv([_row("2026:05")]), file_format="csv", dry_run=False
@@ -246,7 +246,7 @@ def test_admin_import_dry_run_then_confirm(plan, editor_user):
     response = client.post(url, {"file": upload, "file_format": "csv"})
     html = response.content.decode()
     assert response.status_code == 200
-    assert "Dry run: 1 new" in html and "Confirm import" in html
+    assert "Provkörning: 1 nya" in html and "Bekräfta import" in html
     assert not Action.objects.exists()
     payload = response.context["payload"]
     response = client.post(url, {"payload": payload, "file_format": "csv", "confirm": "on"})
@@ -259,8 +259,8 @@ def test_admin_import_shows_row_errors(plan, editor_user):
     upload = SimpleUploadedFile("a.csv", _csv([_row(goals="nope")]), content_type="text/csv")
     url = reverse("admin:actionplan_actionplan_import", args=[plan.pk])
     html = _client(editor_user).post(url, {"file": upload, "file_format": "csv"}).content.decode()
-    assert "nothing was imported" in html
-    assert "unknown goal “nope”" in html
+    assert "inget importerades" in html
+    assert "okänt mål ”nope”" in html
 
 
 @pytest.mark.parametrize("role", ["coordinator", "editor", "steering"])

@@ -169,7 +169,7 @@ def test_new_action_needs_a_goal(plan, programme, parties, make_staff):
     data["goals"] = []
     response = _client(make_staff("editor")).post(reverse("admin:actionplan_action_add"), data)
     assert response.status_code == 200
-    assert "Choose at least one development goal." in response.content.decode()
+    assert "Välj minst ett utvecklingsmål." in response.content.decode()
     assert not Action.objects.exists()
 
 
@@ -273,7 +273,7 @@ def test_adopted_plan_freezes_content_in_admin_but_follow_up_continues(
     action = make_action(plan, "2026:01", lead="region-stockholm")
     client = _client(make_staff("coordinator"))
     page = client.get(_change_url(action)).content.decode()
-    assert "is adopted" in page
+    assert "är antagen" in page
     data = action_form_data(action, title_sv="Ändrad titel", status="ongoing", progress="10")
     response = client.post(_change_url(action), data)
     assert response.status_code == 302, response.content.decode()[:3000]

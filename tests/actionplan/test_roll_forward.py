@@ -37,7 +37,7 @@ def test_roll_forward_carries_unfinished_actions_linked_to_predecessors(adopted,
     assert [p.organisation.slug for p in first.partners.all()] == ["botkyrka"]
     assert first.goals.count() == 1
     assert new_plan.transitions.get().by == editor
-    with pytest.raises(Exception, match="already a plan"):
+    with pytest.raises(Exception, match="redan en plan"):
         plan_roll_forward(plan=adopted, by=editor)
 
 
@@ -58,7 +58,7 @@ def test_admin_action_reports_the_count(adopted, make_staff):
     texts = [str(m) for m in get_messages(response.wsgi_request)] or [
         str(m) for m in response.context["messages"]
     ]
-    assert any("3 actions were carried over" in text for text in texts)
+    assert any("3 åtgärder fördes över" in text for text in texts)
     assert ActionPlan.objects.filter(year=2027).exists()
 
 

@@ -8,11 +8,21 @@ import pytest
 import tablib
 from django.contrib.auth.models import AnonymousUser
 from django.urls import reverse
+from django.utils import translation
 
 from indicators.models import Measurement
 from indicators.services import import_measurements, row_errors
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the messages staff get, in English (/en/admin/ and English errors);
+    the Swedish wording is covered by tests/flemingsberg/test_translations.py."""
+    with translation.override("en"):
+        yield
+
 
 HEADER = "sub_target,period_year,period_date,value,source_note\n"
 
