@@ -1,12 +1,15 @@
 """Throughput and latency of public pages beside a static file of similar size, under gunicorn.
 
-Starts gunicorn on 127.0.0.1 (production settings, DEBUG off) with the database of
-``DATABASE_URL`` when it is set (else a throwaway SQLite file), after ``collectstatic`` into a
-temporary STATIC_ROOT. For each page it runs a bounded load – CLIENTS concurrent clients for
-SECONDS, stdlib threads and http.client, loopback only – against the page and then against a
-hashed static file of about the page's size, served by WhiteNoise in the same server. The
-ratio page/static is the figure to watch. Queries per page are counted separately, through the
-test client with CaptureQueriesContext, first visit (cache cold) and second (cache warm).
+Starts gunicorn on 127.0.0.1 (production settings, DEBUG off) with the benchmark's own
+database (``benchmarks/database.py``: a throwaway SQLite file, or a dedicated ``…_bench``
+PostgreSQL database when ``DATABASE_URL`` is set, with the programme content and a generated
+1,000-action DEMO plan), after ``collectstatic`` into a temporary STATIC_ROOT. The cache is
+Redis when ``REDIS_URL`` is set, else each worker's own memory. For each page it runs a
+bounded load – CLIENTS concurrent clients for SECONDS, stdlib threads and http.client,
+loopback only – against the page and then against a hashed static file of about the page's
+size, served by WhiteNoise in the same server. The ratio page/static is the figure to watch.
+Queries per page are counted separately, through the test client with
+CaptureQueriesContext, first visit (cache cold) and second (cache warm).
 
 The load generator runs on the same two cores as the server, so absolute figures are low;
 compare the ratios, and runs on the same machine.
@@ -51,8 +54,6 @@ def _environment(work: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="flemingsberg.settings",
         LOG_LEVEL="ERROR",
     )
-    if not environment.get("DATABASE_URL"):
-        environment["DATABASE_URL"] = f"sqlite:///{work / 'db.sqlite3'}"
     return environment
 
 
@@ -88,14 +89,25 @@ def _count_queries() -> None:
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
 
+    from actionplan.models import ActionPlan
+    from indicators.models import SubTarget
     from programme.models import DevelopmentGoal
 
     goal = DevelopmentGoal.objects.filter(is_published=True).order_by("order").first()
+    demo = ActionPlan.objects.filter(is_demo=True).order_by("-year").first()
+    sub_target = SubTarget.objects.for_public_page(None).order_by("goal__order", "order").first()
     pages = [
         ("home", reverse("programme:home")),
         ("goal page", goal.get_absolute_url() if goal else None),
-        ("action plan", reverse("actionplan:index")),
+        (
+            f"action plan ({demo.actions.count()} actions)" if demo else "action plan",
+            reverse("actionplan:year", args=[demo.year]) if demo else None,
+        ),
         ("indicators", reverse("indicators:overview")),
+        (
+            "indicator page",
+            reverse("indicators:sub_target", args=[sub_target.slug]) if sub_target else None,
+        ),
     ]
     client = Client()
     rows = []
@@ -190,13 +202,15 @@ def _wait_for(port: int, process: subprocess.Popen, timeout: float = 30) -> None
 
 
 def run() -> list[tuple[str, str, str]]:
+    from benchmarks import database
+
+    database.prepare()  # a no-op under benchmarks.run, which prepared it already
     rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-http-") as tmp:
         work = Path(tmp)
         environment = _environment(work)
-        database = "PostgreSQL" if environment["DATABASE_URL"].startswith("postgres") else "SQLite"
-        _manage(environment, "migrate", "--no-input")
-        _manage(environment, "load_programme_content")
+        db = "PostgreSQL" if environment["DATABASE_URL"].startswith("postgres") else "SQLite"
+        cache = "Redis cache" if environment.get("REDIS_URL") else "per-worker memory cache"
         _manage(environment, "collectstatic", "--no-input")
         pages = _pages_and_queries(environment)
         port = _free_port()
@@ -211,7 +225,7 @@ def run() -> list[tuple[str, str, str]]:
         )
         try:
             _wait_for(port, server)
-            setup = f"gunicorn {WORKERS} workers, {database}, {CLIENTS} clients × {SECONDS:g} s"
+            setup = f"gunicorn {WORKERS} workers, {db}, {cache}, {CLIENTS} clients × {SECONDS:g} s"
             for page in pages:
                 if page["status"] != 200:
                     rows.append((f"HTTP {page['name']}", f"status {page['status']}", page["url"]))
