@@ -33,7 +33,8 @@ MEASURED = "#0b4f4a"
 TARGET = "#b3261e"
 TREND = "#8a3b00"
 GRID = "#d9dfdc"
-FONT = "Helvetica, Arial, sans-serif"
+# The portal's own typeface first: the web pages and the PDFs both ship it (static/fonts/).
+FONT = "'Source Sans 3', Helvetica, Arial, sans-serif"
 
 
 @dataclass(frozen=True)
