@@ -23,6 +23,12 @@ default per-process memory cache, a change made in one gunicorn worker or in a m
 command invalidates only that process's pages; the others serve theirs until the lifetime
 ``PUBLIC_PAGE_CACHE_SECONDS`` runs out.
 
+Two levels, so that a hit costs no network round trip: each process keeps the pages it
+served last in a small in-memory LRU (``PUBLIC_PAGE_LOCAL_ENTRIES``) in front of the shared
+cache, and reads the shared content version at most every ``PUBLIC_PAGE_VERSION_SECONDS``
+(1 s). A change therefore reaches the other processes within that second; the process that
+made it sees it at once.
+
 Never cached: a signed-in user (staff see drafts), anything but GET/HEAD, a status other than
 200, and a response that sets a cookie, varies on Cookie or uses the CSRF token (a form).
 """
@@ -31,6 +37,9 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import threading
+import time
+from collections import OrderedDict
 from collections.abc import Callable
 
 from django.conf import settings
@@ -51,7 +60,38 @@ VERSION_KEY = "public-page:version"
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Vary")
 
 
-def content_version() -> int:
+class _LocalState:
+    """This process's memo of the shared version and its LRU of recently served pages."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.version: int | None = None
+        self.version_read_at = 0.0
+        self.pages: OrderedDict[str, tuple[bytes, list[tuple[str, str]]]] = OrderedDict()
+
+    def forget_version(self) -> None:
+        with self.lock:
+            self.version = None
+
+    def get_page(self, key: str):
+        with self.lock:
+            page = self.pages.get(key)
+            if page is not None:
+                self.pages.move_to_end(key)
+            return page
+
+    def put_page(self, key: str, page) -> None:
+        with self.lock:
+            self.pages[key] = page
+            self.pages.move_to_end(key)
+            while len(self.pages) > settings.PUBLIC_PAGE_LOCAL_ENTRIES:
+                self.pages.popitem(last=False)
+
+
+_local = _LocalState()
+
+
+def _shared_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, 1, timeout=None)
@@ -59,11 +99,24 @@ def content_version() -> int:
     return version
 
 
+def content_version() -> int:
+    """The shared content version, read from the cache at most every few tenths of a second."""
+    now = time.monotonic()
+    version = _local.version
+    if version is None or now - _local.version_read_at > settings.PUBLIC_PAGE_VERSION_SECONDS:
+        version = _shared_version()
+        with _local.lock:
+            _local.version, _local.version_read_at = version, now
+    return version
+
+
 def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
     except ValueError:  # not in the cache (yet, or evicted): any new value differs from old keys
-        cache.set(VERSION_KEY, content_version() + 1, timeout=None)
+        cache.set(VERSION_KEY, _shared_version() + 1, timeout=None)
+    # This process sees its own change at once, whatever the memo's age.
+    _local.forget_version()
 
 
 def content_changed() -> None:
@@ -104,7 +157,11 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
         if not timeout or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
         key = _page_key(request)
-        cached = cache.get(key)
+        cached = _local.get_page(key)
+        if cached is None:
+            cached = cache.get(key)
+            if cached is not None:
+                _local.put_page(key, cached)
         if cached is not None:
             content, headers = cached
             response = HttpResponse(content)
@@ -116,7 +173,9 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
             if hasattr(response, "render") and callable(response.render):
                 response.render()
             headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
-            cache.set(key, (response.content, headers), timeout)
+            page = (response.content, headers)
+            cache.set(key, page, timeout)
+            _local.put_page(key, page)
         return response
 
     return wrapper

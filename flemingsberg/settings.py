@@ -189,6 +189,10 @@ WHITENOISE_MAX_AGE = 60 * 60 * 24 if not DEBUG else 0
 # (flemingsberg/cache.py); every save or delete of content invalidates them at once, so the
 # lifetime only bounds how long a page can outlive a deploy that changed its template.
 PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else 60 * 10)
+# Pages each process keeps in memory in front of the shared cache, and how often it reads the
+# shared content version (a change reaches other processes within this time).
+PUBLIC_PAGE_LOCAL_ENTRIES = env_int("PUBLIC_PAGE_LOCAL_ENTRIES", 500)
+PUBLIC_PAGE_VERSION_SECONDS = float(env("PUBLIC_PAGE_VERSION_SECONDS") or 1.0)
 
 # Where visitors report accessibility problems (the accessibility statement shows it).
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")

@@ -145,3 +145,56 @@ def test_a_transaction_bumps_again_once_on_commit():
         content_changed()
         assert content_version() == before + 3
     assert content_version() == before + 4
+
+
+# --- the in-process level in front of the shared cache ---------------------------------------
+
+
+def test_a_repeated_hit_needs_neither_a_query_nor_the_shared_cache(
+    visitor, programme_content, monkeypatch, django_assert_num_queries
+):
+    from flemingsberg import cache as page_cache
+
+    url = reverse("programme:home")
+    first = visitor.get(url)
+
+    def shared_cache_is_down(*args, **kwargs):
+        raise AssertionError("the shared cache was asked")
+
+    monkeypatch.setattr(page_cache.cache, "get", shared_cache_is_down)
+    with django_assert_num_queries(0):
+        second = visitor.get(url)
+    assert second.content == first.content
+
+
+def test_another_process_change_is_seen_once_the_version_memo_expires(
+    visitor, programme_content, settings, monkeypatch
+):
+    from django.core.cache import cache
+
+    from flemingsberg import cache as page_cache
+
+    settings.PUBLIC_PAGE_VERSION_SECONDS = 1.0
+    clock = [1000.0]
+    monkeypatch.setattr(page_cache.time, "monotonic", lambda: clock[0])
+    goal = programme_content.goals.first()
+    url = goal.get_absolute_url()
+    visitor.get(url)
+    # Another process edits the goal: the row changes and the shared version goes up, but
+    # nothing in this process is told.
+    type(goal).objects.filter(pk=goal.pk).update(title_sv="Ändrad i en annan process")
+    cache.incr(page_cache.VERSION_KEY)
+
+    clock[0] += 0.5
+    assert "Ändrad i en annan process" not in visitor.get(url).content.decode()
+    clock[0] += 1.0
+    assert "Ändrad i en annan process" in visitor.get(url).content.decode()
+
+
+def test_the_in_process_level_holds_a_bounded_number_of_pages(visitor, programme_content, settings):
+    from flemingsberg import cache as page_cache
+
+    settings.PUBLIC_PAGE_LOCAL_ENTRIES = 2
+    for goal in programme_content.goals.all():
+        visitor.get(goal.get_absolute_url())
+    assert len(page_cache._local.pages) == 2
