@@ -49,6 +49,10 @@ def is_programme_editor(user) -> bool:
     return membership is not None and membership.role == StaffMembership.Role.EDITOR
 
 
+def _demo_marked(title: str, is_demo: bool) -> str:
+    return f"[DEMO] {title}" if is_demo and not title.startswith("[DEMO]") else title
+
+
 class ActionPlanQuerySet(models.QuerySet):
     def public(self):
         """Adopted and superseded plans: what anonymous visitors may see.
@@ -161,11 +165,15 @@ class ActionPlan(models.Model):
         ]
 
     def __str__(self) -> str:
-        prefix = "[DEMO] " if self.is_demo else ""
-        return f"{prefix}{self.title} ({self.year})"
+        return f"{self.display_title} ({self.year})"
 
     def get_absolute_url(self) -> str:
         return reverse("actionplan:year", kwargs={"year": self.year})
+
+    @property
+    def display_title(self) -> str:
+        """The title, marked [DEMO] for a demo plan (once, even if the title says so)."""
+        return _demo_marked(self.title, self.is_demo)
 
     @property
     def end_year(self) -> int:
@@ -495,6 +503,11 @@ class Action(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("actionplan:action", kwargs={"year": self.plan.year, "pk": self.pk})
+
+    @property
+    def display_title(self) -> str:
+        """The title, marked [DEMO] when the action belongs to a demo plan."""
+        return _demo_marked(self.title, self.plan.is_demo)
 
     @property
     def timeframe(self) -> str:

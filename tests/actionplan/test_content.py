@@ -1,7 +1,9 @@
 import pytest
 from django.core.management import call_command
+from django.db.models import F
+from django.test import Client
 
-from actionplan.models import Action, ActionPlan
+from actionplan.models import Action, ActionPartner, ActionPlan
 
 pytestmark = pytest.mark.django_db
 
@@ -43,3 +45,12 @@ def test_generate_demo_plan_is_marked_and_loaded_only_when_asked(programme_conte
     assert plan.actions.count() == 40
     assert all(t.startswith("[DEMO]") for t in plan.actions.values_list("title_sv", flat=True))
     assert plan.title_sv.startswith("[DEMO]")
+    # Marked once, not twice, where the flag and the title both say it.
+    assert plan.display_title.count("[DEMO]") == 1
+    assert str(plan).count("[DEMO]") == 1
+    html = Client().get(plan.get_absolute_url()).content.decode()
+    assert "[DEMO] [DEMO]" not in html
+    # A co-responsible party is never the lead party itself.
+    assert not ActionPartner.objects.filter(
+        action__plan=plan, organisation=F("action__lead_organisation")
+    ).exists()

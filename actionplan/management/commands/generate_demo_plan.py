@@ -77,7 +77,14 @@ class Command(BaseCommand):
                 for action in created
             )
         ActionPartner.objects.bulk_create(
-            ActionPartner(action=action, organisation=rng.choice(parties), role="[DEMO]")
+            ActionPartner(
+                action=action,
+                # A partner is another party than the lead.
+                organisation=rng.choice(
+                    [p for p in parties if p.pk != action.lead_organisation_id]
+                ),
+                role="[DEMO]",
+            )
             for action in created[::3]
             if len(parties) > 1
         )
