@@ -49,7 +49,10 @@ class Command(BaseCommand):
                 Measurement.objects.create(
                     sub_target=sub_target,
                     period_year=year,
-                    value=Decimal(str(round(value, 1))),
+                    # Counts (homes, jobs, centres) are whole numbers; shares keep a decimal.
+                    value=Decimal(
+                        str(round(value, 1 if sub_target.kind == SubTarget.Kind.SHARE else 0))
+                    ),
                     source_note=DEMO_NOTE,
                     is_published=True,
                 )
