@@ -192,16 +192,14 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
         through the reverse relations so that this app does not import that one.
         """
         sub_target_model = self.model.sub_targets.rel.related_model
-        sub_targets = sub_target_model.objects.visible_to(user)
-        if hasattr(sub_target_model, "measurements"):
-            measurement_model = sub_target_model.measurements.rel.related_model
-            sub_targets = sub_targets.prefetch_related(
-                Prefetch(
-                    "measurements",
-                    queryset=measurement_model.objects.filter(is_published=True),
-                    to_attr="published_measurements",
-                )
+        measurement_model = sub_target_model.measurements.rel.related_model
+        sub_targets = sub_target_model.objects.visible_to(user).prefetch_related(
+            Prefetch(
+                "measurements",
+                queryset=measurement_model.objects.filter(is_published=True),
+                to_attr="published_measurements",
             )
+        )
         return self.prefetch_related(Prefetch("sub_targets", queryset=sub_targets))
 
 
