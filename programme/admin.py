@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -49,6 +50,8 @@ class OrganisationAdmin(TranslationAdmin):
     list_filter = ["is_party", "kind"]
     search_fields = ["name", "short_name", "former_name", "slug"]
     prepopulated_fields = {"slug": ("name",)}
+    # A website typed without a scheme is taken as https:// (Django 6's default already).
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
 class MainTaskInline(TranslationTabularInline):
