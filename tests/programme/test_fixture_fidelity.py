@@ -71,7 +71,8 @@ def strip_markup(text: str) -> str:
 
 @cache
 def seed_text(name: str = SEED_NAME) -> str:
-    path = Path(settings.BASE_DIR).parent / "shared" / "seeds" / name
+    # In the repository (sources/), so a plain clone runs the test with nothing beside it.
+    path = Path(settings.BASE_DIR) / "sources" / name
     assert path.exists(), f"seed document missing: {path}"
     return path.read_text(encoding="utf-8")
 
