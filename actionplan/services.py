@@ -348,12 +348,16 @@ def import_actions(
 
 
 def export_actions(*, plan: ActionPlan, file_format: str) -> bytes:
-    from import_export.formats.base_formats import CSV, XLSX
+    """The plan's actions in the import's columns, as XLSX or CSV (UTF-8 with BOM).
+
+    Written by ``flemingsberg.spreadsheets``: no text cell can run as a formula there.
+    """
+    from flemingsberg.spreadsheets import csv_bytes, xlsx_bytes
 
     from .resources import ActionResource
 
     resource = ActionResource(plan=plan)
     dataset = resource.export(resource.get_export_queryset())
-    formatter = XLSX() if file_format == "xlsx" else CSV()
-    content = formatter.export_data(dataset)
-    return content.encode("utf-8") if isinstance(content, str) else content
+    if file_format == "xlsx":
+        return xlsx_bytes(dataset.headers, dataset, title=f"{plan.year}")
+    return csv_bytes(dataset.headers, dataset)

@@ -5,7 +5,6 @@ downloads keep their Content-Type and Content-Disposition."""
 
 from __future__ import annotations
 
-import csv
 import json
 from decimal import Decimal
 
@@ -13,6 +12,7 @@ from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
 from flemingsberg.cache import cache_public_page
+from flemingsberg.spreadsheets import EXCEL_SV, STANDARD, Dialect, csv_bytes
 from programme.models import DevelopmentGoal, Programme
 
 from .models import Measurement, SubTarget
@@ -85,13 +85,13 @@ def _rows(measurements) -> list[dict]:
     ]
 
 
-def _csv_response(rows: list[dict], filename: str) -> HttpResponse:
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="{filename}.csv"'
-    writer = csv.DictWriter(response, fieldnames=COLUMNS, lineterminator="\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow({**row, "value": _plain(row["value"])})
+def _csv_response(rows: list[dict], filename: str, dialect: Dialect = STANDARD) -> HttpResponse:
+    """UTF-8 with BOM, CRLF, formulas neutralised (``flemingsberg.spreadsheets``); the
+    Excel variant has ``;`` and decimal commas and says so in its name and media type."""
+    suffix = "-excel" if dialect is EXCEL_SV else ""
+    content = csv_bytes(COLUMNS, ([row[column] for column in COLUMNS] for row in rows), dialect)
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{filename}{suffix}.csv"'
     return response
 
 
@@ -129,6 +129,13 @@ def sub_target_csv(request, slug: str):
 
 
 @cache_public_page
+def sub_target_excel_csv(request, slug: str):
+    sub_target = _public_sub_target_or_404(slug)
+    rows = _rows(Measurement.objects.for_download().filter(sub_target=sub_target))
+    return _csv_response(rows, f"{DOWNLOAD_NAME}-{sub_target.slug}", EXCEL_SV)
+
+
+@cache_public_page
 def sub_target_json(request, slug: str):
     sub_target = _public_sub_target_or_404(slug)
     return _json_response(_rows(Measurement.objects.for_download().filter(sub_target=sub_target)))
@@ -137,6 +144,11 @@ def sub_target_json(request, slug: str):
 @cache_public_page
 def all_csv(request):
     return _csv_response(_rows(Measurement.objects.for_download()), DOWNLOAD_NAME)
+
+
+@cache_public_page
+def all_excel_csv(request):
+    return _csv_response(_rows(Measurement.objects.for_download()), DOWNLOAD_NAME, EXCEL_SV)
 
 
 @cache_public_page

@@ -35,7 +35,7 @@ def values(sub_target, measure):
 def _csv(response) -> list[dict]:
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert "attachment" in response["Content-Disposition"]
-    reader = csv.DictReader(io.StringIO(response.content.decode("utf-8")))
+    reader = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")))
     assert reader.fieldnames == EXPECTED_COLUMNS
     return list(reader)
 
@@ -109,3 +109,29 @@ def test_draft_sub_target_has_no_open_data(visitor, editor_client, values):
     # Open data is the same for everyone, staff included.
     assert editor_client.get(url).status_code == 404
     assert _csv(visitor.get(reverse("indicators:all_csv"))) == []
+
+
+def test_csv_opens_in_excel_bom_and_formulas_neutralised(visitor, sub_target, measure):
+    measure(sub_target, 2019, 10, source_note='=HYPERLINK("https://example.invalid")')
+    for url in (
+        reverse("indicators:all_csv"),
+        reverse("indicators:sub_target_csv", kwargs={"slug": sub_target.slug}),
+    ):
+        response = visitor.get(url)
+        assert response.content.startswith(b"\xef\xbb\xbf"), url
+        (row,) = _csv(response)
+        assert row["source_note"] == '\'=HYPERLINK("https://example.invalid")', url
+
+
+def test_the_excel_variant_uses_semicolons_and_decimal_commas(visitor, values):
+    for url in (
+        reverse("indicators:all_excel_csv"),
+        reverse("indicators:sub_target_excel_csv", kwargs={"slug": values.slug}),
+    ):
+        response = visitor.get(url)
+        assert response["Content-Type"] == "text/csv; charset=utf-8"
+        assert response["Content-Disposition"].endswith('-excel.csv"')
+        assert response.content.startswith(b"\xef\xbb\xbf")
+        reader = csv.DictReader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";")
+        assert reader.fieldnames == EXPECTED_COLUMNS
+        assert [row["value"] for row in reader] == ["1000", "2500,5"]
