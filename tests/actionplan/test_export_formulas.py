@@ -34,7 +34,7 @@ def test_xlsx_export_writes_formulas_as_text_cells(plan_with_formula):
     content = export_actions(plan=plan_with_formula, file_format="xlsx")
     sheet = openpyxl.load_workbook(io.BytesIO(content)).active
     header = [cell.value for cell in sheet[1]]
-    row = {name: cell for name, cell in zip(header, sheet[2], strict=True)}
+    row = dict(zip(header, sheet[2], strict=True))
     assert row["title_sv"].value == FORMULA
     assert row["title_sv"].data_type == "s"  # not "f": Excel shows the text, runs nothing
     assert row["contact_person"].data_type == "s"
