@@ -6,3 +6,12 @@ class ActionplanConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "actionplan"
     verbose_name = _("Action plan")
+
+    def ready(self) -> None:
+        from flemingsberg import archive
+
+        from .archival import archive_items
+
+        # The year's adopted plans and their stored documents go into every e-archive
+        # package (manage.py export_archive).
+        archive.register("action-plan", archive_items)

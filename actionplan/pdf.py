@@ -7,7 +7,9 @@ from ``templates/actionplan/pdf/``. The sub-targets' charts are the web pages' o
 
 When a plan is adopted, :func:`store_adopted_plan_pdf` keeps its action-plan PDF (both
 languages) as :class:`AdoptedPlanDocument`: the exact document the political coordination
-group decided on, downloadable unchanged after later follow-up.
+group decided on, downloadable unchanged after later follow-up. It is the archival copy:
+PDF/A-3a with the plan's data attached and the decision in its metadata
+(``actionplan.archival``).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from flemingsberg.pdf import PDFDocument, cached_pdf, render_pdf
+from flemingsberg.pdf import PDFDocument, cached_pdf, render_archival_pdf
 from indicators.models import SubTarget
 from indicators.progress import Status as SubTargetStatus
 from programme.models import DevelopmentGoal, Organisation, StaffMembership
@@ -150,8 +152,11 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
 
     by_goal: dict[int, list[Action]] = defaultdict(list)
     without_goal: list[Action] = []
+    shown_goals = {goal.pk for goal in goals}
     for action in actions:
-        goal_ids = [goal.pk for goal in action.goals.all()]
+        # Every action is in the document: one whose goals are all unpublished is listed
+        # with those tied to no goal (the document names no unpublished goal).
+        goal_ids = [goal.pk for goal in action.goals.all() if goal.pk in shown_goals]
         for goal_id in goal_ids:
             by_goal[goal_id].append(action)
         if not goal_ids:
@@ -286,16 +291,28 @@ def plan_pdf_filename(plan: ActionPlan, kind: str, language: str) -> str:
 def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocument]:
     """Render and keep the adopted plan's action-plan PDF in every language.
 
-    Called when a plan is adopted (``services.transition_plan``). A copy that exists is
-    left alone: the first stored document is the one the group decided on.
+    Each is the archival copy: PDF/A-3a (and PDF/UA-1) with the plan's actions and
+    follow-ups attached as CSV and JSON (``AFRelationship /Data``) and the decision (body,
+    date, reference) in its XMP metadata. Called when a plan is adopted
+    (``services.transition_plan``). A copy that exists is left alone: the first stored
+    document is the one the group decided on.
     """
+    from .archival import decision_record, plan_data_attachments
+
     stored = []
+    attachments = None
     for language in LANGUAGES:
         existing = AdoptedPlanDocument.objects.filter(plan=plan, language=language).first()
         if existing is not None:
             stored.append(existing)
             continue
-        pdf = render_pdf(plan_document(plan, Kind.ACTION_PLAN, language))
+        if attachments is None:  # the same data in both languages' copies
+            attachments = plan_data_attachments(plan)
+        pdf = render_archival_pdf(
+            plan_document(plan, Kind.ACTION_PLAN, language),
+            attachments=attachments,
+            decision=decision_record(plan),
+        )
         stored.append(
             AdoptedPlanDocument.objects.create(
                 plan=plan,
@@ -303,6 +320,7 @@ def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocu
                 pdf=pdf,
                 sha256=hashlib.sha256(pdf).hexdigest(),
                 size=len(pdf),
+                variant=AdoptedPlanDocument.Variant.PDF_A_3A,
                 stored_by=by if by is not None and by.is_authenticated else None,
             )
         )

@@ -13,14 +13,16 @@ from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import select_template
-from django.urls import path
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from flemingsberg.pdf import pdf_response
 
+from .models import AdoptedPlanDocument
 from .pdf import Kind, may_export_reports, plan_pdf, plan_pdf_filename
-from .pdf_views import admin_plan_pdf
+from .pdf_views import admin_plan_pdf, admin_stored_pdf
 
 
 @admin.action(description=_("Export the follow-up report (PDF)"))
@@ -48,6 +50,30 @@ def export_follow_up_reports(modeladmin, request, queryset):
     return response
 
 
+class StoredDocumentInline(admin.TabularInline):
+    """The documents stored at adoption, read-only: which is the archival copy, and its
+    checksum (what ``export_archive`` checks before handing it over)."""
+
+    model = AdoptedPlanDocument
+    extra = 0
+    can_delete = False
+    fields = ["language", "variant", "download", "sha256", "size", "stored_at", "stored_by"]
+    readonly_fields = fields
+    verbose_name = _("stored document")
+    verbose_name_plural = _("stored documents (as adopted; the PDF/A-3a copy is the archival one)")
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    @admin.display(description=_("file"))
+    def download(self, obj):
+        url = reverse("admin:actionplan_actionplan_stored_pdf", args=[obj.plan_id, obj.language])
+        return format_html('<a href="{}">{}</a>', url, gettext("Download"))
+
+
 class PlanPDFAdminMixin:
     """Adds ``<id>/pdf/<kind>/`` and the export action to the action plan admin."""
 
@@ -60,8 +86,19 @@ class PlanPDFAdminMixin:
                 self.admin_site.admin_view(admin_plan_pdf),
                 name="actionplan_actionplan_pdf",
             ),
+            path(
+                "<int:object_id>/stored/<str:language>/",
+                self.admin_site.admin_view(admin_stored_pdf),
+                name="actionplan_actionplan_stored_pdf",
+            ),
         ]
         return urls + super().get_urls()
+
+    def get_inlines(self, request, obj):
+        inlines = list(super().get_inlines(request, obj))
+        if obj is not None and obj.is_frozen:
+            inlines.append(StoredDocumentInline)
+        return inlines
 
     def get_actions(self, request):
         actions = super().get_actions(request)

@@ -5,6 +5,7 @@
   get exactly the document that was decided on; otherwise a render of the plan as it is.
 * ``admin_plan_pdf`` (admin, see ``pdf_admin.py``): the action plan or the follow-up report
   of any plan, drafts included, for those ``may_export_reports`` allows.
+* ``admin_stored_pdf`` (admin): a document stored at adoption, byte for byte.
 """
 
 from __future__ import annotations
@@ -57,3 +58,16 @@ def admin_plan_pdf(request, object_id, kind: str):
         language = "sv"
     pdf = plan_pdf(plan, kind, language)
     return pdf_response(pdf, plan_pdf_filename(plan, kind, language), attachment=True)
+
+
+def admin_stored_pdf(request, object_id, language: str):
+    """A document as stored at adoption, byte for byte, for staff who may export reports."""
+    if not may_export_reports(request.user):
+        raise PermissionDenied
+    document = get_object_or_404(
+        AdoptedPlanDocument.objects.select_related("plan"), plan_id=object_id, language=language
+    )
+    filename = plan_pdf_filename(document.plan, Kind.ACTION_PLAN, language)
+    if document.is_archival_copy:
+        filename = filename.removesuffix(".pdf") + "-pdfa.pdf"
+    return pdf_response(bytes(document.pdf), filename, attachment=True)

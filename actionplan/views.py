@@ -11,6 +11,7 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from flemingsberg.cache import cache_public_page
@@ -21,6 +22,7 @@ from .models import (
     ActionPartner,
     ActionPlan,
     ActionStatus,
+    AdoptedPlanDocument,
     CommunicationActivity,
     FollowUpUpdate,
 )
@@ -101,7 +103,8 @@ def plan_detail(request, year: int | None = None):
 
     Queries: plan, years, funding, the filter form's choices (goals, strategies, parties)
     plus one per filter given, status counts, page count, the page, its goals, its
-    partners: constant in the number of actions.
+    partners, whether an archival copy is stored (public plans): constant in the number
+    of actions.
     """
     plan = _get_plan_or_404(request, year)
     form = ActionFilterForm(request.GET or None, plan=plan)
@@ -130,6 +133,10 @@ def plan_detail(request, year: int | None = None):
             "funding": plan.funding.select_related("organisation").order_by(
                 "year", "organisation__order"
             ),
+            "archival_copy": plan.is_public
+            and plan.adopted_documents.filter(
+                language=get_language(), variant=AdoptedPlanDocument.Variant.PDF_A_3A
+            ).exists(),
         },
     )
 

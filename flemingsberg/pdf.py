@@ -11,6 +11,15 @@ Every document (the programme, an action plan, a follow-up report) goes through
 * The PDF is tagged (PDF/UA-1: structure tree, language, title), carries its metadata
   (title, author, language, creation date) and an outline built from the headings'
   ``bookmark-level`` (see ``static/css/pdf.css``).
+* An **archival** document (:func:`render_archival_pdf`: an adopted plan, a closed
+  follow-up round's report) is PDF/A-3a instead, for the e-archive: the same tags (level
+  "a" is the accessible one), all fonts embedded, an sRGB output intent, its data embedded
+  as associated files (``AFRelationship /Data``: the CSV and JSON the pages were made
+  from) and the decision it records (body, date, reference) in its XMP metadata. It also
+  carries the PDF/UA-1 identification: WeasyPrint's ``pdf/ua-1`` variant adds nothing
+  beyond the tags and that identification, so one file is both archival and accessible.
+  WeasyPrint does all of it itself (``Attachment(relationship=…)``; the XMP through a
+  subclass of its ``DocumentMetadata``): no post-processing with another PDF library.
 * Rendering takes seconds; building the HTML takes milliseconds. The cache key is therefore
   the HTML itself (a SHA-256 of it) plus the layout files: a document whose content has not
   changed is never laid out twice, and any change that shows in the document (a goal
@@ -24,7 +33,7 @@ import hashlib
 import io
 import mimetypes
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -47,6 +56,14 @@ AUTHOR = "Region Stockholm, Huddinge kommun, Botkyrka kommun"
 #: only bounds the memory held by documents nobody asks for again.
 CACHE_TIMEOUT = 60 * 60 * 24 * 7
 CACHE_PREFIX = "pdf"
+
+#: The PDF variants the portal writes: every document is PDF/UA-1, archival copies are
+#: PDF/A-3a (and identify as PDF/UA-1 too).
+PDF_UA_1 = "pdf/ua-1"
+PDF_A_3A = "pdf/a-3a"
+#: The European Legislation Identifier ontology: the vocabulary the EU and its member
+#: states use for the metadata of decisions (who passed it, when, its local reference).
+ELI_NAMESPACE = "http://data.europa.eu/eli/ontology#"
 
 
 class PDFResourceRefused(ValueError):
@@ -119,6 +136,47 @@ def static_url(relative: str) -> str:
 
 
 @dataclass(frozen=True)
+class PDFAttachment:
+    """A file embedded in an archival PDF as an associated file of the whole document."""
+
+    name: str
+    content: bytes
+    description: str
+    #: ISO 32000-2 7.11.3: "Data" is the data the document's tables and charts show.
+    relationship: str = "Data"
+
+    @property
+    def media_type(self) -> str:
+        return mimetypes.guess_type(self.name)[0] or "application/octet-stream"
+
+
+@dataclass(frozen=True)
+class DecisionRecord:
+    """The decision a document records: who decided, when, and the minutes' reference."""
+
+    body: str
+    date: datetime.date | None
+    reference: str = ""
+
+
+@dataclass(frozen=True)
+class Archival:
+    """What makes a document an archival copy (PDF/A-3a): its data and its decision."""
+
+    attachments: tuple[PDFAttachment, ...] = ()
+    decision: DecisionRecord | None = None
+
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256()
+        for attachment in self.attachments:
+            digest.update(attachment.name.encode() + b"\0" + attachment.relationship.encode())
+            digest.update(hashlib.sha256(attachment.content).digest())
+        if self.decision is not None:
+            digest.update(repr(self.decision).encode())
+        return digest.hexdigest()
+
+
+@dataclass(frozen=True)
 class PDFDocument:
     """What a render needs beyond the template: the metadata the PDF carries."""
 
@@ -130,6 +188,12 @@ class PDFDocument:
     subject: str = ""
     created: datetime.datetime | None = None
     keywords: tuple[str, ...] = field(default_factory=tuple)
+    #: Set for an archival copy (PDF/A-3a); None for the PDF/UA-1 documents.
+    archival: Archival | None = None
+
+    @property
+    def variant(self) -> str:
+        return PDF_A_3A if self.archival is not None else PDF_UA_1
 
     def html(self) -> str:
         """The document's HTML in its language (cheap: no layout)."""
@@ -146,6 +210,85 @@ class PDFDocument:
             )
 
 
+def _archival_metadata_class():
+    """WeasyPrint's DocumentMetadata with the XMP an archival copy needs besides its own
+    (which already writes pdfaid:part/conformance, dc:title, dc:creator, the dates)."""
+    from xml.etree.ElementTree import SubElement, fromstring, register_namespace, tostring
+
+    from weasyprint.pdf.metadata import NS, DocumentMetadata
+
+    rdf = NS["rdf"]
+    extension = "http://www.aiim.org/pdfa/ns/extension/"
+    schema_ns = "http://www.aiim.org/pdfa/ns/schema#"
+    property_ns = "http://www.aiim.org/pdfa/ns/property#"
+    for prefix, uri in (
+        ("pdfaExtension", extension),
+        ("pdfaSchema", schema_ns),
+        ("pdfaProperty", property_ns),
+        ("eli", ELI_NAMESPACE),
+    ):
+        register_namespace(prefix, uri)
+
+    # PDF/A allows XMP properties outside its predefined schemas only when the file
+    # describes them (ISO 19005-3, 6.6.2.3): pdfuaid and the ELI decision properties.
+    schemas = [
+        (
+            "PDF/UA Universal Accessibility Schema",
+            NS["pdfuaid"],
+            "pdfuaid",
+            [("part", "Integer", "internal", "Part of ISO 14289 the file conforms to")],
+        ),
+        (
+            "European Legislation Identifier (ELI) ontology: the decision",
+            ELI_NAMESPACE,
+            "eli",
+            [
+                ("passed_by", "Text", "external", "The body that took the decision"),
+                ("date_document", "Date", "external", "The date of the decision"),
+                ("id_local", "Text", "external", "The decision's reference in the minutes"),
+            ],
+        ),
+    ]
+
+    class ArchivalMetadata(DocumentMetadata):
+        decision: DecisionRecord | None = None
+
+        def generate_rdf_metadata(self, variant, version, conformance):
+            # WeasyPrint's own output, not untrusted input.
+            root = fromstring(super().generate_rdf_metadata(variant, version, conformance))  # noqa: S314
+            description = SubElement(root, f"{{{rdf}}}Description", {f"{{{rdf}}}about": ""})
+            SubElement(description, f"{{{NS['pdfuaid']}}}part").text = "1"
+            decision = self.decision
+            if decision is not None:
+                values = {
+                    "passed_by": decision.body,
+                    "date_document": decision.date.isoformat() if decision.date else "",
+                    "id_local": decision.reference,
+                }
+                for name, value in values.items():
+                    if value:
+                        SubElement(description, f"{{{ELI_NAMESPACE}}}{name}").text = value
+            container = SubElement(root, f"{{{rdf}}}Description", {f"{{{rdf}}}about": ""})
+            bag = SubElement(SubElement(container, f"{{{extension}}}schemas"), f"{{{rdf}}}Bag")
+            for title, uri, prefix, properties in schemas:
+                item = SubElement(bag, f"{{{rdf}}}li", {f"{{{rdf}}}parseType": "Resource"})
+                SubElement(item, f"{{{schema_ns}}}schema").text = title
+                SubElement(item, f"{{{schema_ns}}}namespaceURI").text = uri
+                SubElement(item, f"{{{schema_ns}}}prefix").text = prefix
+                sequence = SubElement(SubElement(item, f"{{{schema_ns}}}property"), f"{{{rdf}}}Seq")
+                for name, value_type, category, text in properties:
+                    entry = SubElement(
+                        sequence, f"{{{rdf}}}li", {f"{{{rdf}}}parseType": "Resource"}
+                    )
+                    SubElement(entry, f"{{{property_ns}}}name").text = name
+                    SubElement(entry, f"{{{property_ns}}}valueType").text = value_type
+                    SubElement(entry, f"{{{property_ns}}}category").text = category
+                    SubElement(entry, f"{{{property_ns}}}description").text = text
+            return tostring(root, encoding="utf-8")
+
+    return ArchivalMetadata
+
+
 def _write_pdf(html: str, document: PDFDocument) -> bytes:
     """Lay out the HTML and write the PDF: the one place WeasyPrint runs."""
     weasyprint = _weasyprint()
@@ -156,14 +299,34 @@ def _write_pdf(html: str, document: PDFDocument) -> bytes:
     stylesheet = weasyprint.CSS(
         url=static_url(STYLESHEET), url_fetcher=fetcher, font_config=font_config
     )
+    variant = document.variant
     rendered = weasyprint.HTML(
         string=html, base_url=PDF_BASE_URL, url_fetcher=fetcher, media_type="print"
     ).render(
         font_config=font_config,
         stylesheets=[stylesheet],
-        pdf_variant="pdf/ua-1",
+        pdf_variant=variant,
         pdf_tags=True,
     )
+    created = (document.created or timezone.now()).astimezone(datetime.UTC)
+    options: dict[str, Any] = {}
+    if document.archival is not None:
+        metadata = _archival_metadata_class()(**vars(rendered.metadata))
+        metadata.decision = document.archival.decision
+        rendered.metadata = metadata
+        options["attachments"] = [
+            weasyprint.Attachment(
+                string=attachment.content,
+                name=attachment.name,
+                description=attachment.description,
+                # Naive UTC: WeasyPrint writes these with a "Z".
+                created=created.replace(tzinfo=None),
+                modified=created.replace(tzinfo=None),
+                relationship=attachment.relationship,
+            )
+            for attachment in document.archival.attachments
+        ]
+        options["finisher"] = _list_associated_files_once
     metadata = rendered.metadata
     metadata.title = document.title
     metadata.authors = [document.author]
@@ -171,14 +334,39 @@ def _write_pdf(html: str, document: PDFDocument) -> bytes:
     metadata.description = document.subject or None
     metadata.keywords = list(document.keywords) or None
     metadata.generator = "Flemingsberg 2050 portal (WeasyPrint)"
-    created = (document.created or timezone.now()).astimezone(datetime.UTC)
     metadata.created = metadata.modified = created.strftime("%Y-%m-%dT%H:%M:%SZ")
-    return rendered.write_pdf(pdf_variant="pdf/ua-1", pdf_tags=True)
+    return rendered.write_pdf(pdf_variant=variant, pdf_tags=True, **options)
+
+
+def _list_associated_files_once(document, pdf) -> None:
+    """WeasyPrint 70 lists each associated file twice in the catalogue's /AF (once from
+    the embedded-files name tree, once from the file specifications): keep one of each."""
+    import pydyf
+
+    associated = pdf.catalog.get("AF")
+    if associated:
+        pdf.catalog["AF"] = pydyf.Array(dict.fromkeys(associated))
 
 
 def render_pdf(document: PDFDocument) -> bytes:
     """Render a document to PDF bytes, without the cache (frozen copies, benchmarks)."""
     return _write_pdf(document.html(), document)
+
+
+def render_archival_pdf(
+    document: PDFDocument,
+    *,
+    attachments: tuple[PDFAttachment, ...] | list[PDFAttachment] = (),
+    decision: DecisionRecord | None = None,
+) -> bytes:
+    """The document as an archival copy: PDF/A-3a (and PDF/UA-1) with ``attachments``
+    embedded as its associated files and ``decision`` in its XMP metadata.
+
+    For documents that are kept as they were made (an adopted plan, a closed follow-up
+    round's report); it does not use the cache, as such a render happens once.
+    """
+    archival = Archival(attachments=tuple(attachments), decision=decision)
+    return render_pdf(replace(document, archival=archival))
 
 
 @cache
@@ -201,9 +389,11 @@ def layout_fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def cache_key(kind: str, language: str, html: str) -> str:
-    content = hashlib.sha256(html.encode()).hexdigest()
-    return f"{CACHE_PREFIX}:{kind}:{language}:{layout_fingerprint()}:{content}"
+def cache_key(kind: str, language: str, html: str, archival: Archival | None = None) -> str:
+    digest = hashlib.sha256(html.encode())
+    if archival is not None:
+        digest.update(archival.fingerprint().encode())
+    return f"{CACHE_PREFIX}:{kind}:{language}:{layout_fingerprint()}:{digest.hexdigest()}"
 
 
 def cached_pdf(kind: str, document: PDFDocument) -> bytes:
@@ -213,7 +403,7 @@ def cached_pdf(kind: str, document: PDFDocument) -> bytes:
     told apart when looking at the cache; the HTML hash decides whether it changed.
     """
     html = document.html()
-    key = cache_key(kind, document.language, html)
+    key = cache_key(kind, document.language, html, document.archival)
     pdf = django_cache.get(key)
     if pdf is None:
         pdf = _write_pdf(html, document)
