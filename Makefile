@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint bench install system-packages test-system-packages clean messages
+.PHONY: run test lint bench install system-packages test-system-packages clean messages backup restore
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -52,3 +52,13 @@ bench: install system-packages
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-location
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
+
+# Backups (PostgreSQL; see README, Backups): a pg_dump -Fc file with its .sha256 in BACKUP_DIR,
+# and a restore of FILE into the new database TARGET (never into an existing one).
+BACKUP_DIR ?= backups
+backup: install
+	$(BIN)/python manage.py backup_database --output $(BACKUP_DIR)
+
+restore: install
+	@test -n "$(FILE)" -a -n "$(TARGET)" || { echo "usage: make restore FILE=backups/….dump TARGET=new_database_name"; exit 2; }
+	$(BIN)/python manage.py restore_database $(FILE) $(TARGET)
