@@ -14,7 +14,7 @@ import hashlib
 import os
 import re
 import shutil
-import subprocess  # noqa: S404 – runs pg_dump/pg_restore with fixed arguments, no shell
+import subprocess
 from pathlib import Path
 
 from django.db import connections
