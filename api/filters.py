@@ -1,23 +1,98 @@
 """The API's filters: the same choices the public pages offer (plan year, goal, strategy,
-party, status), by slug. An invalid value is a 400 naming the parameter."""
+party, status), by slug. An invalid value is a 400 naming the parameter.
+
+Each filter accepts exactly what the OpenAPI schema says: a whole number, a slug, one of the
+listed values, ``true``/``false``. An empty value (``?year=``) or a value of another type
+(``?is_party=null``) is a 400 too, not silently ignored – the field's ``empty_values`` leave
+out the empty string, so only an absent parameter means "no filter".
+"""
 
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from drf_spectacular.utils import extend_schema_field
 
 from actionplan.models import Action, ActionPlan, ActionStatus
 from indicators.models import SubTarget
 from programme.models import DevelopmentGoal, Organisation, Strategy
 
 
+ONLY_ABSENT = [None]  # what counts as "not given": not the empty string
+SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
+
+
+class StrictIntegerField(forms.IntegerField):
+    empty_values = ONLY_ABSENT
+
+
+class StrictSlugField(forms.SlugField):
+    empty_values = ONLY_ABSENT
+
+    def __init__(self, **kwargs):
+        super().__init__(**{**kwargs, "empty_value": None})  # absent stays None, not ""
+
+
+class StrictChoiceField(forms.ChoiceField):
+    empty_values = ONLY_ABSENT
+
+    def to_python(self, value):
+        return None if value is None else str(value)  # absent stays None, not ""
+
+    def validate(self, value):
+        if value is None:
+            return
+        if value == "":  # ChoiceField itself lets "" through
+            raise forms.ValidationError(self.error_messages["invalid_choice"], params={"value": ""})
+        super().validate(value)
+
+
+class StrictBooleanField(forms.Field):
+    """``true`` or ``false`` (as OpenAPI writes booleans in a query), nothing else."""
+
+    empty_values = ONLY_ABSENT
+    values = {"true": True, "false": False}
+
+    def to_python(self, value):
+        if value is None:
+            return None
+        if value not in self.values:
+            raise forms.ValidationError(
+                "“%(value)s” is not true or false.", params={"value": value}
+            )
+        return self.values[value]
+
+
 class IntegerFilter(django_filters.NumberFilter):
     """Years are whole numbers: 2026.5 is a 400, not a rounded match."""
 
-    field_class = forms.IntegerField
+    field_class = StrictIntegerField
+
+
+@extend_schema_field({"type": "string", "pattern": SLUG_PATTERN})
+class SlugFilter(django_filters.CharFilter):
+    """A slug (letters, digits, - and _): anything else is a 400, as the schema says."""
+
+    field_class = StrictSlugField
+
+
+class ChoiceFilter(django_filters.ChoiceFilter):
+    field_class = StrictChoiceField
+
+
+class BooleanFilter(django_filters.BooleanFilter):
+    field_class = StrictBooleanField
+
+
+class OrganisationFilter(django_filters.FilterSet):
+    is_party = BooleanFilter(help_text="true: the three parties; false: the other organisations.")
+
+    class Meta:
+        model = Organisation
+        fields = ["is_party"]
 
 
 class GoalFilter(django_filters.FilterSet):
-    programme = django_filters.CharFilter(
+    programme = SlugFilter(
         field_name="programme__slug", help_text="Programme slug, e.g. flemingsberg-2050."
     )
 
@@ -27,8 +102,8 @@ class GoalFilter(django_filters.FilterSet):
 
 
 class StrategyFilter(django_filters.FilterSet):
-    programme = django_filters.CharFilter(field_name="programme__slug", help_text="Programme slug.")
-    goal = django_filters.CharFilter(method="filter_goal", help_text="Development goal slug.")
+    programme = SlugFilter(field_name="programme__slug", help_text="Programme slug.")
+    goal = SlugFilter(method="filter_goal", help_text="Development goal slug.")
 
     class Meta:
         model = Strategy
@@ -42,10 +117,8 @@ class StrategyFilter(django_filters.FilterSet):
 
 
 class SubTargetFilter(django_filters.FilterSet):
-    programme = django_filters.CharFilter(
-        field_name="goal__programme__slug", help_text="Programme slug."
-    )
-    goal = django_filters.CharFilter(field_name="goal__slug", help_text="Development goal slug.")
+    programme = SlugFilter(field_name="goal__programme__slug", help_text="Programme slug.")
+    goal = SlugFilter(field_name="goal__slug", help_text="Development goal slug.")
 
     class Meta:
         model = SubTarget
@@ -54,7 +127,7 @@ class SubTargetFilter(django_filters.FilterSet):
 
 class ActionPlanFilter(django_filters.FilterSet):
     year = IntegerFilter(help_text="The plan's first year, e.g. 2026.")
-    status = django_filters.ChoiceFilter(
+    status = ChoiceFilter(
         choices=[(status.value, status.label) for status in ActionPlan.PUBLIC_STATUSES],
         help_text="adopted (in force) or superseded (an earlier year's plan).",
     )
@@ -66,16 +139,16 @@ class ActionPlanFilter(django_filters.FilterSet):
 
 class ActionFilter(django_filters.FilterSet):
     year = IntegerFilter(field_name="plan__year", help_text="Plan year.")
-    goal = django_filters.CharFilter(method="filter_goal", help_text="Development goal slug.")
-    strategy = django_filters.CharFilter(
+    goal = SlugFilter(method="filter_goal", help_text="Development goal slug.")
+    strategy = SlugFilter(
         method="filter_strategy",
         help_text="Main strategy slug (the action serves it or one of its sub-strategies).",
     )
-    party = django_filters.CharFilter(
+    party = SlugFilter(
         method="filter_party",
         help_text="Organisation slug (e.g. huddinge): actions it leads or is co-responsible for.",
     )
-    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, help_text="Action status.")
+    status = ChoiceFilter(choices=ActionStatus.choices, help_text="Action status.")
 
     class Meta:
         model = Action

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
+from rest_framework.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 
@@ -34,7 +35,19 @@ def request_language(request) -> str:
 
 
 class LanguageMixin:
-    """For API views: serializers get ``context["lang"]``; the response says which it was."""
+    """For API views: serializers get ``context["lang"]``; the response says which it was.
+
+    A ``lang`` the schema does not list (``?lang=AAA``) is a 400 naming the parameter, as
+    the schema's enum says; without ``lang``, Accept-Language decides.
+    """
+
+    def initial(self, request, *args, **kwargs):
+        requested = request.GET.get("lang")
+        if requested is not None and requested not in LANGUAGES:
+            raise ValidationError(
+                {"lang": [f"“{requested}” is not one of: {', '.join(LANGUAGES)}."]}
+            )
+        super().initial(request, *args, **kwargs)
 
     def get_serializer_context(self):
         context = super().get_serializer_context()

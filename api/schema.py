@@ -7,7 +7,7 @@ from drf_spectacular.types import OpenApiTypes
 from .language import LANG_PARAMETER, LanguageMixin
 
 ERROR_RESPONSES = {
-    "400": "A filter's value is not valid (the body names the parameter).",
+    "400": "A parameter's value is not valid (the body names the parameter).",
     "404": "No such object, or no such page.",
     "429": "Too many requests from this address: wait and try again (see `Retry-After`).",
 }
@@ -27,8 +27,7 @@ class AutoSchema(BaseAutoSchema):
         responses = super()._get_response_bodies(direction)
         if direction == "response" and self._is_api_view():
             for code, description in ERROR_RESPONSES.items():
-                if code == "400" and not self._is_list_view():
-                    continue
+                # Every operation has a 400: `lang` is a parameter of each.
                 response = self._get_response_for_code(
                     build_basic_type(OpenApiTypes.OBJECT), code, direction=direction
                 )

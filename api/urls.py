@@ -1,6 +1,6 @@
 """/api/v1/: not language-prefixed; ``?lang=`` or Accept-Language choose the texts."""
 
-from django.urls import include, path
+from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView
 from rest_framework.routers import DefaultRouter
 
@@ -22,5 +22,9 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", views.DocsView.as_view(), name="docs"),
     path("catalog/", catalog.catalog, name="catalog"),
+    path("", views.index, name="index"),
     path("", include(router.urls)),
+    # Anything else under /api/v1/ (an id with a dot, an unknown resource) is a JSON 404,
+    # never the site's HTML page.
+    re_path(r"^.*$", views.not_found),
 ]

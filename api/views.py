@@ -4,7 +4,11 @@ Each viewset fetches through one QuerySet (its prefetches hide there), so a page
 fixed number of queries whatever its size: the count, the rows, one per prefetch.
 """
 
+from django.conf import settings
 from django.db.models import Prefetch
+from django.http import JsonResponse
+from django.urls import reverse
+from django.views.decorators.http import require_safe
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
@@ -35,9 +39,14 @@ def published_sub_targets():
 
 
 class ReadOnlyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
-    """Read-only, paginated, filterable; texts in the language asked for."""
+    """Read-only, paginated, filterable; texts in the language asked for.
+
+    Any id reaches the view (not only one without a dot), so a malformed one is REST
+    framework's JSON 404 like any other that does not exist.
+    """
 
     filter_backends = [DjangoFilterBackend]
+    lookup_value_regex = "[^/]+"
 
 
 @extend_schema_view(
@@ -50,7 +59,7 @@ class OrganisationViewSet(ReadOnlyViewSet):
     serializer_class = serializers.OrganisationSerializer
     queryset = Organisation.objects.all()
     lookup_field = "slug"
-    filterset_fields = ["is_party"]
+    filterset_class = filters.OrganisationFilter
 
 
 @extend_schema_view(
@@ -193,3 +202,44 @@ class DocsView(SpectacularSwaggerSplitView):
 
     template_name = "api/docs.html"
     url_name = "api:schema"
+
+
+#: The API's resources, in the order the index lists them: (name, URL name, description).
+RESOURCES = [
+    ("organisations", "api:organisation-list", "The parties and the other organisations"),
+    ("programmes", "api:programme-list", "Published programme versions"),
+    ("goals", "api:goal-list", "Development goals for 2050"),
+    ("strategies", "api:strategy-list", "Main strategies with their sub-strategies"),
+    ("sub-targets", "api:sub-target-list", "2030 sub-targets with published measurements"),
+    ("action-plans", "api:action-plan-list", "Adopted and superseded action plans"),
+    ("actions", "api:action-list", "Actions of the public plans, with their follow-ups"),
+]
+
+
+@require_safe
+def index(request):
+    """``/api/v1/``: what the API offers, with links (no query)."""
+
+    def url(name: str) -> str:
+        return request.build_absolute_uri(reverse(name))
+
+    return JsonResponse(
+        {
+            "title": "Flemingsberg 2050 open-data API",
+            "version": "v1",
+            "resources": [
+                {"name": name, "url": url(url_name), "description": description}
+                for name, url_name, description in RESOURCES
+            ],
+            "schema": url("api:schema"),
+            "docs": url("api:docs"),
+            "catalog": url("api:catalog"),
+            "license": settings.OPEN_DATA_LICENSE,
+        },
+        json_dumps_params={"ensure_ascii": False},
+    )
+
+
+def not_found(request, *args, **kwargs):
+    """A JSON 404 for a path under /api/v1/ that names no resource."""
+    return JsonResponse({"detail": "Not found."}, status=404)

@@ -8,7 +8,7 @@ import hashlib
 from axes.backends import AxesStandaloneBackend
 from csp.middleware import CSPMiddleware as BaseCSPMiddleware
 from csp.middleware import PolicyParts
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBadRequest, HttpResponseBase, JsonResponse
 
 
 def _hash(source: str) -> str:
@@ -63,3 +63,25 @@ class LoginThrottleBackend(AxesStandaloneBackend):
         if request is None:
             return None
         return super().authenticate(request, username=username, password=password, **kwargs)
+
+
+class RefuseNulBytesMiddleware:
+    """A NUL byte in the path or the query string is a 400, before any view sees it.
+
+    No URL or parameter of the portal can contain one, and PostgreSQL refuses it in a
+    query ("A string literal cannot contain NUL"), which would otherwise be a 500.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        if "\x00" in request.path or any(
+            "\x00" in key or any("\x00" in value for value in values)
+            for key, values in request.GET.lists()
+        ):
+            message = "A NUL byte is not allowed in a URL."
+            if request.path.startswith("/api/"):  # the API answers errors in JSON
+                return JsonResponse({"detail": message}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
+        return self.get_response(request)

@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Before anything reads the path: a NUL byte is a 400, never a database error.
+    "flemingsberg.security.RefuseNulBytesMiddleware",
     "flemingsberg.security.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -283,7 +285,38 @@ REST_FRAMEWORK = {
 API_ANON_THROTTLE_RATE = env("API_ANON_THROTTLE_RATE", "600/hour") or None
 # The licence the DCAT catalogue (/api/v1/catalog/) states: the portal's choice, CC0 1.0.
 OPEN_DATA_LICENSE = env("OPEN_DATA_LICENSE", "http://creativecommons.org/publicdomain/zero/1.0/")
+# The catalogue's contact point (DCAT-AP-SE requires its e-mail address: without one, the
+# catalogue names no contact point).
 OPEN_DATA_CONTACT_EMAIL = env("OPEN_DATA_CONTACT_EMAIL", "")
+
+
+def _organisation_numbers(value: str) -> dict[str, str]:
+    """``region-stockholm=NNNNNN-NNNN,huddinge=…``: the parties' organisation numbers."""
+    import re
+
+    numbers = {}
+    for item in filter(None, (part.strip() for part in value.split(","))):
+        slug, _, number = item.partition("=")
+        if not re.fullmatch(r"\d{6}-\d{4}", number.strip()):
+            raise ImproperlyConfigured(
+                f"OPEN_DATA_ORGANISATION_NUMBERS: “{item}” is not slug=NNNNNN-NNNN."
+            )
+        numbers[slug.strip()] = number.strip()
+    return numbers
+
+
+# The parties' real organisation numbers (Bolagsverket's register) for the catalogue's
+# agents; never invented here: a party without one is published without it.
+OPEN_DATA_ORGANISATION_NUMBERS = _organisation_numbers(env("OPEN_DATA_ORGANISATION_NUMBERS", ""))
+# The catalogue's publisher: empty for the programme itself (run jointly by the parties), or
+# the slug of the one party that publishes on behalf of all.
+OPEN_DATA_PUBLISHER = env("OPEN_DATA_PUBLISHER", "")
+# Each party's ADMS publisher type (a region, two municipalities).
+OPEN_DATA_PUBLISHER_TYPES = {
+    "region-stockholm": "RegionalAuthority",
+    "huddinge": "LocalAuthority",
+    "botkyrka": "LocalAuthority",
+}
 SPECTACULAR_SETTINGS = {
     "TITLE": "Flemingsberg 2050 open-data API",
     "DESCRIPTION": (
@@ -292,8 +325,8 @@ SPECTACULAR_SETTINGS = {
         "sub-targets with their measurements, and the adopted action plans with their actions "
         "and follow-ups. Only published content. Texts in Swedish or English (`lang`). "
         "Lists are paginated (`page`, `page_size` up to 200). Anonymous clients are "
-        "rate-limited per address. The datasets are described for harvesting (DCAT-AP-SE) "
-        "at /api/v1/catalog/."
+        "rate-limited per address. The datasets are described for harvesting (DCAT-AP-SE "
+        "3.0.1) at /api/v1/catalog/ (also /datasets/dcat)."
     ),
     "VERSION": "1.0.0",
     "LICENSE": {"name": "CC0 1.0", "url": "https://creativecommons.org/publicdomain/zero/1.0/"},

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from api import catalog as open_data_catalog
 from flemingsberg import views as site_views
 
 admin.site.site_header = _("Flemingsberg 2050 – administration")
@@ -14,6 +15,8 @@ admin.site.index_title = _("Programme, action plans and indicators")
 urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include("api.urls")),
+    # Where harvesters look for a DCAT catalogue by convention (the same document).
+    path("datasets/dcat", open_data_catalog.catalog, name="datasets_dcat"),
 ]
 
 # Swedish unprefixed, English under /en/; path segments are translated too.

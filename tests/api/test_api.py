@@ -108,8 +108,9 @@ def test_accept_language_chooses_english(open_data):
     assert _titles(_get(client, "/goals/", lang="sv")) == ["En levande stad"]
 
 
-def test_unknown_lang_falls_back_to_swedish(visitor, open_data):
-    assert _titles(_get(visitor, "/goals/", lang="xx")) == ["En levande stad"]
+def test_unknown_accept_language_falls_back_to_swedish(open_data):
+    client = Client(headers={"accept-language": "fi"})
+    assert _titles(_get(client, "/goals/")) == ["En levande stad"]
 
 
 def test_untranslated_text_is_empty_not_swedish(visitor, open_data):
@@ -262,3 +263,95 @@ def test_docs_are_served_by_the_portal_without_inline_script(visitor, db):
     assert script.status_code == 200
     assert script["Content-Type"].startswith("application/javascript")
     assert "/api/v1/schema/" in script.content.decode()
+
+
+# --- the index and bad input (issue 14: the index; issue 11 item 10: robustness) -----------
+
+
+def test_index_lists_every_resource_with_working_links(visitor, open_data):
+    index = _get(visitor, "/")
+    names = [resource["name"] for resource in index["resources"]]
+    assert names == [
+        "organisations",
+        "programmes",
+        "goals",
+        "strategies",
+        "sub-targets",
+        "action-plans",
+        "actions",
+    ]
+    links = [resource["url"] for resource in index["resources"]]
+    links += [index["schema"], index["docs"], index["catalog"]]
+    for url in links:
+        assert url.startswith("http://testserver/api/v1/")
+        assert visitor.get(url.removeprefix("http://testserver")).status_code == 200, url
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/organisations/%00/", "/goals/%00/", "/sub-targets/a%00b/", "/actions/?status=%00"],
+)
+def test_nul_byte_is_a_400_not_a_server_error(visitor, open_data, path):
+    response = visitor.get(f"{API}{path}")
+    assert response.status_code in (400, 404)
+    assert response["Content-Type"] == "application/json"
+
+
+def test_nul_byte_on_a_public_page_is_a_400(visitor, open_data):
+    assert visitor.get("/search/?q=a%00b").status_code == 400
+
+
+@pytest.mark.parametrize("value", ["AAA", "", "SV", "sv-se"])
+def test_unknown_lang_is_refused_as_the_schema_says(visitor, open_data, value):
+    response = visitor.get(f"{API}/goals/", {"lang": value})
+    assert response.status_code == 400
+    assert "lang" in response.json()
+
+
+@pytest.mark.parametrize("value", ["null", "0", "-1", "1.5", "abc", "٣", ""])
+def test_bad_page_size_is_refused(visitor, open_data, value):
+    response = visitor.get(f"{API}/actions/", {"page_size": value})
+    assert response.status_code == 400
+    assert "page_size" in response.json()
+
+
+@pytest.mark.parametrize("pk", ["abc", "1.5", "1.2.3", "-1", "1e3", "%20", "%C3%A4.%C3%B6"])
+def test_a_non_integer_id_gets_a_json_404(visitor, open_data, pk):
+    for resource in ("goals", "strategies", "action-plans", "actions"):
+        response = visitor.get(f"{API}/{resource}/{pk}/")
+        assert response.status_code == 404, (resource, pk)
+        assert response["Content-Type"] == "application/json", (resource, pk)
+
+
+def test_an_unknown_api_path_gets_a_json_404(visitor, db):
+    response = visitor.get(f"{API}/nothing-here/")
+    assert response.status_code == 404
+    assert response.json() == {"detail": "Not found."}
+
+
+@pytest.mark.parametrize(
+    ("path", "params"),
+    [
+        ("/actions/", {"year": ""}),
+        ("/actions/", {"status": ""}),
+        ("/actions/", {"goal": "not a slug"}),
+        ("/organisations/", {"is_party": "null"}),
+        ("/organisations/", {"is_party": ""}),
+        ("/action-plans/", {"status": ""}),
+    ],
+)
+def test_empty_or_mistyped_filters_are_refused_not_ignored(visitor, open_data, path, params):
+    response = visitor.get(f"{API}{path}", params)
+    assert response.status_code == 400
+    assert set(params) <= set(response.json())
+
+
+def test_an_empty_page_is_no_page(visitor, open_data):
+    assert visitor.get(f"{API}/actions/", {"page": ""}).status_code == 404
+
+
+def test_boolean_filter_takes_true_and_false(visitor, open_data):
+    parties = _get(visitor, "/organisations/", is_party="true")["results"]
+    assert parties and all(row["is_party"] for row in parties)
+    others = _get(visitor, "/organisations/", is_party="false")["results"]
+    assert others and not any(row["is_party"] for row in others)

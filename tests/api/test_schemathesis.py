@@ -1,32 +1,21 @@
-"""Schemathesis against the API's own OpenAPI schema: generated requests for every
-operation, each response checked against the schema, and no server error.
+"""Schemathesis against the API's own OpenAPI schema: every operation, valid and invalid
+requests, every built-in check (server errors, status codes, content types, headers,
+response schemas, negative data rejected, positive data accepted, unsupported methods,
+…), 200 generated examples per operation, derandomized so that a run is repeatable.
 
-Bounded so that it runs in seconds on SQLite and PostgreSQL alike: positive (valid)
-requests only, the schema's examples, boundary values (coverage) and 10 generated cases per
-operation, derandomized so that a run is repeatable.
+``SCHEMATHESIS_MAX_EXAMPLES`` changes the number of examples (e.g. 1000 for a longer
+hunt); the default is the issue's 200, which runs in a few minutes.
 """
+
+import os
 
 import hypothesis
 import pytest
 import schemathesis
-from schemathesis.checks import not_a_server_error
-from schemathesis.specs.openapi.checks import (
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-    status_code_conformance,
-)
 
 pytestmark = pytest.mark.django_db
 
-MAX_EXAMPLES = 10
-CHECKS = [
-    not_a_server_error,
-    status_code_conformance,
-    content_type_conformance,
-    response_headers_conformance,
-    response_schema_conformance,
-]
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "200"))
 
 
 def _load_schema():
@@ -36,7 +25,7 @@ def _load_schema():
 
     loaded = schemathesis.openapi.from_wsgi("/api/v1/schema/", application)
     loaded.config.generation.update(
-        modes=[schemathesis.GenerationMode.POSITIVE], max_examples=MAX_EXAMPLES
+        modes=list(schemathesis.GenerationMode), max_examples=MAX_EXAMPLES
     )
     loaded.config.phases.update(phases=["examples", "coverage", "fuzzing"])
     return loaded
@@ -69,4 +58,4 @@ def _keep_test_transaction():
     suppress_health_check=list(hypothesis.HealthCheck),
 )
 def test_api_conforms_to_its_schema(case, open_data, _keep_test_transaction):
-    case.call_and_validate(checks=CHECKS)
+    case.call_and_validate()  # every check schemathesis has (its configured default: all)
