@@ -16,7 +16,6 @@ from actionplan.models import Action, ActionPlan, ActionStatus
 from indicators.models import SubTarget
 from programme.models import DevelopmentGoal, Organisation, Strategy
 
-
 ONLY_ABSENT = [None]  # what counts as "not given": not the empty string
 SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 

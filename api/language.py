@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.utils import translation
 from django.utils.cache import patch_vary_headers
-from rest_framework.exceptions import ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
+from rest_framework.exceptions import ValidationError
 
 LANGUAGES = tuple(code for code, _name in settings.LANGUAGES)
 
