@@ -1,4 +1,6 @@
-"""Security pieces the settings point at: the CSP middleware and the login throttle backend."""
+"""Security pieces the settings point at: the CSP middleware, the headers Django does not
+send itself (Permissions-Policy, Cross-Origin-Resource-Policy), the NUL-byte guard and the
+login throttle backend."""
 
 from __future__ import annotations
 
@@ -85,3 +87,62 @@ class RefuseNulBytesMiddleware:
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+#: Powerful browser features no page of the portal uses: refused for the page and anything
+#: it could embed (the empty allow-list "()").
+PERMISSIONS_POLICY = ", ".join(
+    f"{feature}=()"
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "encrypted-media",
+        "fullscreen",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "picture-in-picture",
+        "publickey-credentials-get",
+        "screen-wake-lock",
+        "serial",
+        "sync-xhr",
+        "usb",
+        "xr-spatial-tracking",
+    )
+)
+#: What other sites may load: the open data (API, catalogue, downloads) is for everyone.
+OPEN_DATA_PREFIXES = ("/api/", "/datasets/")
+OPEN_DATA_FILES = ("/data.csv", "/data.json", "/data-excel.csv")
+
+
+def is_open_data(path: str) -> bool:
+    return path.startswith(OPEN_DATA_PREFIXES) or path.endswith(OPEN_DATA_FILES)
+
+
+class SecurityHeadersMiddleware:
+    """Permissions-Policy and Cross-Origin-Resource-Policy on every response (pages, static
+    files, the admin). Cross-Origin-Opener-Policy and the others come from Django's
+    SecurityMiddleware (settings ``SECURE_*``); the CSP from :class:`CSPMiddleware`.
+
+    Resources are ``same-origin`` – another site cannot embed the portal's pages, images or
+    fonts – except the open data, which is ``cross-origin`` so that anyone may use it (its
+    CORS headers say the same for scripts).
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        response = self.get_response(request)
+        response.setdefault("Permissions-Policy", PERMISSIONS_POLICY)
+        response.setdefault(
+            "Cross-Origin-Resource-Policy",
+            "cross-origin" if is_open_data(request.path) else "same-origin",
+        )
+        return response

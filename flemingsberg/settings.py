@@ -85,6 +85,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Permissions-Policy and Cross-Origin-Resource-Policy on everything, static files too.
+    "flemingsberg.security.SecurityHeadersMiddleware",
     # Before anything reads the path: a NUL byte is a 400, never a database error.
     "flemingsberg.security.RefuseNulBytesMiddleware",
     "flemingsberg.security.CSPMiddleware",

@@ -171,3 +171,50 @@ def test_session_and_csrf_cookies_are_secure_and_http_only(editor, programme):
     # Expires with the browser (no max-age/expires), and on the server after SESSION_COOKIE_AGE.
     assert not session["max-age"] and not session["expires"]
     assert client.session.get_expiry_age() == 60 * 60 * 8
+
+
+# --- Permissions-Policy, Cross-Origin-Resource-Policy (issue 14) ---------------------------
+
+
+def _permissions(response) -> dict[str, str]:
+    return dict(item.strip().split("=", 1) for item in response["Permissions-Policy"].split(","))
+
+
+def test_permissions_policy_refuses_powerful_features(home):
+    policy = _permissions(home)
+    for feature in ("camera", "microphone", "geolocation", "payment", "usb", "browsing-topics"):
+        assert policy[feature] == "()", feature
+    assert all(allow == "()" for allow in policy.values())  # nothing is allowed anywhere
+
+
+def test_pages_and_static_files_are_same_origin_resources(visitor, home):
+    assert home["Cross-Origin-Resource-Policy"] == "same-origin"
+    admin = visitor.get(reverse("admin:login"), secure=True)
+    assert admin["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert "Permissions-Policy" in admin
+
+
+def test_open_data_may_be_used_by_other_sites(visitor, programme):
+    for url in (
+        "/api/v1/",
+        "/api/v1/catalog/",
+        "/datasets/dcat",
+        reverse("indicators:all_csv"),
+        reverse("indicators:all_json"),
+    ):
+        response = visitor.get(url, secure=True)
+        assert response.status_code == 200, url
+        assert response["Cross-Origin-Resource-Policy"] == "cross-origin", url
+        assert "Permissions-Policy" in response, url
+
+
+def test_the_headers_reach_static_files_served_by_whitenoise(settings):
+    from django.test import Client
+
+    # WhiteNoise as in production, but reading the files where they are (no collectstatic).
+    settings.WHITENOISE_USE_FINDERS = True
+    settings.WHITENOISE_AUTOREFRESH = True
+    response = Client().get("/static/css/pdf.css", secure=True)
+    assert response.status_code == 200
+    assert response["Cross-Origin-Resource-Policy"] == "same-origin"
+    assert response["Permissions-Policy"].startswith("accelerometer=()")
