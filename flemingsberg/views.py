@@ -15,7 +15,7 @@ from django.utils.translation import get_language
 from .cache import cache_public_page
 
 # When the statement was written and when the site was last assessed; update both with the text.
-STATEMENT_DATE = datetime.date(2026, 11, 23)
+STATEMENT_DATE = datetime.date(2026, 12, 1)
 LAST_ASSESSED = datetime.date(2026, 11, 23)
 
 # DIGG (Myndigheten för digital förvaltning) supervises the law; its form for reporting an

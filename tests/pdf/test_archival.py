@@ -309,3 +309,16 @@ def test_admin_shows_and_serves_the_stored_copies(
     assert anonymous.status_code == 302
     public = Client().get(reverse("actionplan:year", kwargs={"year": plan.year}))
     assert "PDF/A" in public.content.decode()
+
+
+@pytest.mark.parametrize(("language", "phrase"), [("sv", "Inget externt"), ("en", "No external")])
+def test_accessibility_statement_says_what_was_checked_without_a_validator(
+    visitor, language, phrase
+):
+    from django.utils import translation
+
+    with translation.override(language):
+        url = reverse("accessibility")
+    html = visitor.get(url).content.decode()
+    assert phrase in html and "veraPDF" in html and "PAC" in html
+    assert "PDF/A-3a" in html
