@@ -7,6 +7,8 @@ listed values, ``true``/``false``. An empty value (``?year=``) or a value of ano
 out the empty string, so only an absent parameter means "no filter".
 """
 
+import re
+
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
@@ -21,7 +23,14 @@ SLUG_PATTERN = r"^[-a-zA-Z0-9_]+$"
 
 
 class StrictIntegerField(forms.IntegerField):
+    """Digits only: Django's own IntegerField takes "2026.0" as 2026."""
+
     empty_values = ONLY_ABSENT
+
+    def to_python(self, value):
+        if value is not None and not re.fullmatch(r"-?[0-9]+", str(value)):
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid")
+        return super().to_python(value)
 
 
 class StrictSlugField(forms.SlugField):

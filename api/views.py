@@ -13,6 +13,7 @@ from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework import viewsets
+from rest_framework.exceptions import ValidationError
 
 from actionplan.models import Action, ActionPlan, FollowUpUpdate
 from indicators.models import SubTarget
@@ -47,6 +48,17 @@ class ReadOnlyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
 
     filter_backends = [DjangoFilterBackend]
     lookup_value_regex = "[^/]+"
+
+    def initial(self, request, *args, **kwargs):
+        # Every parameter of the API takes one value: a second one is refused, not ignored.
+        repeated = {
+            name: ["Given more than once: give one value."]
+            for name, values in request.query_params.lists()
+            if len(values) > 1
+        }
+        if repeated:
+            raise ValidationError(repeated)
+        super().initial(request, *args, **kwargs)
 
 
 @extend_schema_view(

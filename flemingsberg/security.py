@@ -68,22 +68,27 @@ class LoginThrottleBackend(AxesStandaloneBackend):
 
 
 class RefuseNulBytesMiddleware:
-    """A NUL byte in the path or the query string is a 400, before any view sees it.
+    """A NUL byte in a path, or in the API's query string, is a 400 before any view sees it.
 
-    No URL or parameter of the portal can contain one, and PostgreSQL refuses it in a
-    query ("A string literal cannot contain NUL"), which would otherwise be a 500.
+    No URL or API parameter of the portal can contain one, and PostgreSQL refuses it in a
+    query ("A string literal cannot contain NUL"), which would otherwise be a 500. The
+    pages' own forms (search) take any text calmly and drop the byte themselves.
     """
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if "\x00" in request.path or any(
-            "\x00" in key or any("\x00" in value for value in values)
-            for key, values in request.GET.lists()
+        is_api = request.path.startswith("/api/")
+        if "\x00" in request.path or (
+            is_api
+            and any(
+                "\x00" in key or any("\x00" in value for value in values)
+                for key, values in request.GET.lists()
+            )
         ):
             message = "A NUL byte is not allowed in a URL."
-            if request.path.startswith("/api/"):  # the API answers errors in JSON
+            if is_api:  # the API answers errors in JSON
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)

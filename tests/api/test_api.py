@@ -297,8 +297,12 @@ def test_nul_byte_is_a_400_not_a_server_error(visitor, open_data, path):
     assert response["Content-Type"] == "application/json"
 
 
-def test_nul_byte_on_a_public_page_is_a_400(visitor, open_data):
-    assert visitor.get("/search/?q=a%00b").status_code == 400
+def test_nul_byte_in_a_page_path_is_a_400(visitor, open_data):
+    assert visitor.get("/indikatorer/a%00b/").status_code == 400
+    from django.urls import reverse
+
+    search = reverse("search:search")
+    assert visitor.get(search, {"q": "a\x00b"}).status_code == 200  # search drops it
 
 
 @pytest.mark.parametrize("value", ["AAA", "", "SV", "sv-se"])
@@ -333,6 +337,9 @@ def test_an_unknown_api_path_gets_a_json_404(visitor, db):
     ("path", "params"),
     [
         ("/actions/", {"year": ""}),
+        ("/actions/", {"year": "2026.0"}),
+        ("/actions/", {"year": ["2026", "2027"]}),
+        ("/goals/", {"lang": ["sv", "en"]}),
         ("/actions/", {"status": ""}),
         ("/actions/", {"goal": "not a slug"}),
         ("/organisations/", {"is_party": "null"}),
