@@ -353,8 +353,35 @@ class FollowUpUpdateAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin)
         obj.action.refresh_current_state()
 
 
+class CommunicationActivityForm(forms.ModelForm):
+    class Meta:
+        model = CommunicationActivity
+        fields = "__all__"  # noqa: DJ007 – the admin decides what is shown
+
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan") or (self.instance.plan if self.instance.plan_id else None)
+        if plan is not None:
+            # An activity of one plan communicates that plan's actions: linking another
+            # plan's (a draft's) actions would put them on the public communication plan.
+            foreign = [a for a in cleaned.get("actions") or () if a.plan_id != plan.pk]
+            if foreign:
+                self.add_error(
+                    "actions",
+                    gettext("Only actions of the plan %(plan)s can be linked; not: %(actions)s.")
+                    % {"plan": plan, "actions": ", ".join(str(a) for a in foreign)},
+                )
+            goals = [g for g in cleaned.get("goals") or () if g.programme_id != plan.programme_id]
+            if goals:
+                self.add_error(
+                    "goals", gettext("Only goals of the plan's programme can be linked.")
+                )
+        return cleaned
+
+
 @admin.register(CommunicationActivity)
 class CommunicationActivityAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+    form = CommunicationActivityForm
     list_display = ["title", "plan", "responsible_organisation", "timing", "status"]
     list_filter = ["plan", "status"]
     list_select_related = ["plan", "responsible_organisation"]

@@ -276,41 +276,33 @@ class ActionQuerySet(models.QuerySet):
             | Exists(ActionPartner.objects.filter(action=OuterRef("pk"), organisation=organisation))
         )
 
-    def filtered(self, *, goal=None, strategy=None, party=None, status=None):
-        """The public list's combinable filters; each argument narrows, None ignores it."""
-        queryset = self
-        if goal is not None:
-            queryset = queryset.filter(
-                Exists(
-                    Action.goals.through.objects.filter(action=OuterRef("pk"), developmentgoal=goal)
-                )
-            )
-        if strategy is not None:
-            queryset = queryset.filter(
-                Exists(
-                    Action.strategies.through.objects.filter(
-                        action=OuterRef("pk"), strategy=strategy
-                    )
-                )
-                | Exists(
-                    Action.sub_strategies.through.objects.filter(
-                        action=OuterRef("pk"), substrategy__strategy=strategy
-                    )
-                )
-            )
-        if party is not None:
-            queryset = queryset.involving(party)
-        if status:
-            queryset = queryset.filter(status=status)
-        return queryset
+    def serving_goal(self, goal):
+        """Actions that contribute to the development goal (an EXISTS, no duplicates)."""
+        return self.filter(
+            Exists(Action.goals.through.objects.filter(action=OuterRef("pk"), developmentgoal=goal))
+        )
 
-    def for_listing(self):
+    def serving_strategy(self, strategy):
+        """Actions that serve the main strategy or one of its sub-strategies."""
+        return self.filter(
+            Exists(
+                Action.strategies.through.objects.filter(action=OuterRef("pk"), strategy=strategy)
+            )
+            | Exists(
+                Action.sub_strategies.through.objects.filter(
+                    action=OuterRef("pk"), substrategy__strategy=strategy
+                )
+            )
+        )
+
+    def for_listing(self, user=None):
         """Everything a list row shows, in a fixed number of queries: the action with its
-        plan and lead party (one join), goals (one query) and partners (one query)."""
+        plan and lead party (one join), the goals the user may see (one query) and partners
+        (one query)."""
         return self.select_related("plan", "lead_organisation").prefetch_related(
             models.Prefetch(
                 "goals",
-                queryset=DevelopmentGoal.objects.only(
+                queryset=DevelopmentGoal.objects.visible_to(user).only(
                     "id", "slug", "order", "title", "title_sv", "title_en", "programme_id"
                 ),
             ),

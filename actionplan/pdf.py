@@ -83,12 +83,12 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
     """
     programme = plan.programme
     goals = list(
-        DevelopmentGoal.objects.published()
+        DevelopmentGoal.objects.public()
         .for_programme(programme)
         .prefetch_related(
             Prefetch(
                 "sub_targets",
-                queryset=SubTarget.objects.published()
+                queryset=SubTarget.objects.public()
                 .select_related("measuring_organisation")
                 .with_published_measurements(),
             )
@@ -100,7 +100,8 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
         .prefetch_related(
             Prefetch(
                 "goals",
-                queryset=DevelopmentGoal.objects.only(
+                # Public goals only: a draft goal's title never reaches a document.
+                queryset=DevelopmentGoal.objects.public().only(
                     "id", "slug", "order", "title", "title_sv", "title_en", "programme_id"
                 ),
             ),
