@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh Debian machine with python3 >= 3.11:
 #   make run   – create .venv, install, migrate, load the programme, serve on 127.0.0.1:8000
+#                with one task worker beside the server (both stop on Ctrl+C)
 #   make test  – install what the tests need and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -31,7 +32,7 @@ run: install system-packages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_programme_content
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py ensure_admin
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} bash scripts/serve $(BIN)/python $(HOST):$(PORT)
 
 test: install test-system-packages
 	$(BIN)/pytest
@@ -49,8 +50,11 @@ bench: install system-packages
 	$(BIN)/python -m benchmarks.run
 
 # After changing UI strings: update the catalogues, translate locale/sv, then compile.
+# msgmerge's guesses ("fuzzy") are emptied, so a new text shows up as untranslated (the
+# catalogue test names it) instead of carrying a neighbour's translation.
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-location
+	for po in locale/*/LC_MESSAGES/django.po; do msgattrib --clear-fuzzy --empty --no-obsolete -o $$po $$po; done
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv
 
 # Backups (PostgreSQL; see README, Backups): a pg_dump -Fc file with its .sha256 in BACKUP_DIR,
