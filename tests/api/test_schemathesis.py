@@ -3,6 +3,12 @@ requests, every built-in check (server errors, status codes, content types, head
 response schemas, negative data rejected, positive data accepted, unsupported methods,
 …), 200 generated examples per operation, derandomized so that a run is repeatable.
 
+One exception, by design (issue 10): the action list's ``goal``, ``strategy`` and ``party``
+take the slug of a public row, and any other string – an unpublished goal's slug exactly
+like one that does not exist – is a 400 naming the parameter. The schema cannot list those
+slugs (they change with the content), so for that operation "schema-valid data accepted"
+also counts a 400 as an answer; every other check applies there unchanged.
+
 ``SCHEMATHESIS_MAX_EXAMPLES`` changes the number of examples (e.g. 1000 for a longer
 hunt); the default is the issue's 200, which runs in a few minutes.
 """
@@ -12,6 +18,7 @@ import os
 import hypothesis
 import pytest
 import schemathesis
+from schemathesis.config._operations import OperationConfig
 
 pytestmark = pytest.mark.django_db
 
@@ -28,6 +35,16 @@ def _load_schema():
         modes=list(schemathesis.GenerationMode), max_examples=MAX_EXAMPLES
     )
     loaded.config.phases.update(phases=["examples", "coverage", "fuzzing"])
+    positive = ["2xx", "3xx", "401", "403", "404", "409", "429", "5xx"]  # schemathesis' default
+    loaded.config.operations.operations.append(
+        OperationConfig.from_dict(
+            {
+                "include-path": "/api/v1/actions/",
+                "include-method": "GET",
+                "checks": {"positive_data_acceptance": {"expected-statuses": [*positive, "400"]}},
+            }
+        )
+    )
     return loaded
 
 
