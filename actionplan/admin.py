@@ -23,6 +23,7 @@ from simple_history.admin import SimpleHistoryAdmin
 from programme.models import Organisation
 
 from . import services
+from .importing import job_views, may_import
 from .models import (
     Action,
     ActionPartner,
@@ -147,6 +148,7 @@ class ActionPlanAdmin(PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
                 self.admin_site.admin_view(self.import_view),
                 name="actionplan_actionplan_import",
             ),
+            *job_views(self),
             path(
                 "<path:object_id>/export/<str:file_format>/",
                 self.admin_site.admin_view(self.export_view),
@@ -163,8 +165,7 @@ class ActionPlanAdmin(PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
                 plan=plan,
                 can_transition=services.can_transition(request.user),
                 allowed_transitions=[ActionPlan.Status(s) for s in plan.allowed_transitions()],
-                can_import=request.user.has_perm("actionplan.add_action")
-                or request.user.has_perm("actionplan.change_action"),
+                can_import=may_import(request.user),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

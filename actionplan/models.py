@@ -289,6 +289,16 @@ class ActionQuerySet(models.QuerySet):
             return self.none()
         return self.involving(membership.organisation_id)
 
+    def importable_by(self, user):
+        """The actions a user's import may change: every one for editors; for a coordinator
+        only those their organisation leads (being co-responsible is not enough)."""
+        if is_programme_editor(user):
+            return self
+        membership = membership_of(user)
+        if membership is None:
+            return self.none()
+        return self.modifiable_by(user).filter(lead_organisation=membership.organisation_id)
+
     def involving(self, organisation):
         """Led by the organisation or with it as co-responsible (an EXISTS, no duplicates)."""
         return self.filter(

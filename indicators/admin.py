@@ -10,15 +10,13 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme.admin import publish, unpublish
 
+from . import importing
 from .models import Measurement, SubTarget
-from .resources import MeasurementResource
 
 CHANGE_SUB_TARGET = "indicators.change_subtarget"
 
@@ -103,15 +101,14 @@ class SubTargetAdmin(TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(ImportMixin, SimpleHistoryAdmin):
+class MeasurementAdmin(SimpleHistoryAdmin):
     """Measurements one by one, their history, and the import of a CSV or XLSX file.
 
-    The import checks every row in a dry run first; the confirm step is offered only when
-    no row is bad, and the import itself is all or nothing as well.
+    The import (``indicators.importing``) checks every row in a dry run first; the confirm
+    step is offered only when no row is bad, and the import itself is all or nothing as well.
     """
 
-    resource_classes = [MeasurementResource]
-    import_formats = [CSV, XLSX]
+    change_list_template = "indicators/admin/measurement_change_list.html"
     list_display = ["sub_target", "period_year", "value", "source_note", "is_published"]
     list_filter = ["sub_target__goal", "sub_target", "is_published", "period_year"]
     list_select_related = ["sub_target"]
@@ -119,13 +116,12 @@ class MeasurementAdmin(ImportMixin, SimpleHistoryAdmin):
     readonly_fields = ["entered_by", "entered_at"]
     actions = [publish, unpublish]
 
-    def has_import_permission(self, request):
-        return request.user.has_perm("indicators.add_measurement")
+    def get_urls(self):
+        return importing.admin_urls(self) + super().get_urls()
 
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": importing.may_import(request.user)}
+        return super().changelist_view(request, extra_context)
 
     def has_change_permission(self, request, obj=None):
         return super().has_change_permission(request, obj) and _may_modify(

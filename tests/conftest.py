@@ -163,3 +163,19 @@ def build_programme(db):
         return programme
 
     return build
+
+
+@pytest.fixture(autouse=True)
+def _import_storage(settings, tmp_path):
+    """Uploaded files go to a folder of the test (django-import-export's MediaStorage)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "import_export": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "imports", "base_url": None},
+        },
+    }
+    settings.CACHES = {
+        **settings.CACHES,
+        "imports": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    }
