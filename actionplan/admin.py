@@ -1,10 +1,11 @@
 """Editing action plans in the admin.
 
-Who may change what is decided by ``Action.objects.modifiable_by(user)`` (object level)
-on top of the role's model permissions (``programme/roles.py``). Every staff user may
-*see* every action (the steering group reads everything); a coordinator opening another
-party's action gets a read-only page, and a POST is refused with 403 (Django's
-changeform refuses a POST without change permission). ``save_model`` checks again.
+Who may do what is ``programme.roles``, asked through ``programme.admin_rules`` (model
+permission and object scope: a coordinator changes the actions their organisation leads or
+is co-responsible for). Every staff user may *see* every action (the steering group reads
+everything); a coordinator opening another party's action gets a read-only page, and a POST
+is refused with 403. The admin classes here add the plans' lifecycle: what an adopted plan
+freezes, and which plans take new actions.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from programme import roles
+from programme.admin_rules import RulesAdminMixin, RulesInlineMixin
 from programme.models import Organisation
 
 from . import services
@@ -32,10 +35,8 @@ from .models import (
     FollowUpUpdate,
     FundingContribution,
     PlanTransition,
-    is_programme_editor,
-    membership_of,
 )
-from .pdf_admin import PlanPDFAdminMixin
+from .pdf_admin import PlanPDFAdminMixin, export_follow_up_reports
 
 FROZEN_ACTION_FIELDS = (
     "number",
@@ -51,18 +52,13 @@ FROZEN_ACTION_FIELDS = (
 )
 
 
-def _own_organisation_id(request) -> int | None:
-    membership = membership_of(request.user)
-    return membership.organisation_id if membership else None
-
-
-class FundingInline(admin.TabularInline):
+class FundingInline(RulesInlineMixin, admin.TabularInline):
     model = FundingContribution
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(RulesInlineMixin, admin.TabularInline):
     model = PlanTransition
     extra = 0
     can_delete = False
@@ -84,10 +80,10 @@ class TransitionForm(forms.Form):
     note = forms.CharField(required=False, max_length=300)
 
 
-@admin.action(description=_("Create next year's draft plan from the selected plans"))
+@admin.action(
+    description=_("Create next year's draft plan from the selected plans"), permissions=["move"]
+)
 def roll_forward(modeladmin, request, queryset):
-    if not services.can_transition(request.user):
-        raise PermissionDenied
     for plan in queryset:
         try:
             new_plan, count = services.plan_roll_forward(plan=plan, by=request.user)
@@ -103,24 +99,29 @@ def roll_forward(modeladmin, request, queryset):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class ActionPlanAdmin(RulesAdminMixin, PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "year", "programme", "status", "decision_date", "demo_marker"]
     list_filter = ["status", "programme", "is_demo"]
     list_select_related = ["programme"]
     search_fields = ["title", "notes"]
     inlines = [FundingInline, TransitionInline]
-    actions = [roll_forward]
+    actions = [roll_forward, export_follow_up_reports]
     change_form_template = "actionplan/admin/plan_change_form.html"
 
     @admin.display(description=_("demo"), boolean=False)
     def demo_marker(self, obj):
         return "DEMO" if obj.is_demo else ""
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not services.can_transition(request.user):
-            actions.pop("roll_forward", None)
-        return actions
+    def has_move_permission(self, request):
+        return roles.may_move_plans(request.user)
+
+    def revert_refusal(self, request, obj):
+        if obj.is_frozen:
+            return gettext(
+                "The plan %(plan)s is adopted: its content is the decision and is not reverted "
+                "to an earlier version."
+            ) % {"plan": obj}
+        return None
 
     def get_readonly_fields(self, request, obj=None):
         # The state and the decision change only through a recorded transition.
@@ -163,7 +164,7 @@ class ActionPlanAdmin(PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
         if plan is not None:
             extra_context.update(
                 plan=plan,
-                can_transition=services.can_transition(request.user),
+                can_transition=roles.may_move_plans(request.user),
                 allowed_transitions=[ActionPlan.Status(s) for s in plan.allowed_transitions()],
                 can_import=may_import(request.user),
             )
@@ -172,7 +173,7 @@ class ActionPlanAdmin(PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     def transition_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not services.can_transition(request.user):
+        if not roles.may_move_plans(request.user):
             raise PermissionDenied
         plan = get_object_or_404(ActionPlan, pk=object_id)
         form = TransitionForm(request.POST)
@@ -215,7 +216,7 @@ class ActionAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ActionPartnerInline(admin.TabularInline):
+class ActionPartnerInline(RulesInlineMixin, admin.TabularInline):
     model = ActionPartner
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -233,23 +234,18 @@ class ActionPartnerInline(admin.TabularInline):
         return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
-class FollowUpUpdateInline(TranslationTabularInline):
-    """Follow-up is added, not rewritten: past updates change only by an editor."""
+class FollowUpUpdateInline(RulesInlineMixin, TranslationTabularInline):
+    """Follow-up is added, not rewritten: past updates change only by an editor
+    (``programme.roles`` gives coordinators no change or delete on them)."""
 
     model = FollowUpUpdate
     extra = 0
     fields = ["date", "status", "progress", "text", "author"]
     readonly_fields = ["author"]
 
-    def has_change_permission(self, request, obj=None):
-        return is_programme_editor(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_programme_editor(request.user)
-
 
 @admin.register(Action)
-class ActionAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class ActionAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     form = ActionAdminForm
     list_display = ["number", "title", "plan", "lead_organisation", "status", "progress"]
     list_display_links = ["number", "title"]
@@ -260,31 +256,27 @@ class ActionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     filter_horizontal = ["goals", "strategies", "sub_strategies"]
     inlines = [ActionPartnerInline, FollowUpUpdateInline]
 
-    def get_queryset(self, request):
-        # Everyone with view permission sees every action (steering reads all); what each
-        # may change is narrowed per object below, with the same modifiable_by().
-        return super().get_queryset(request)
-
     def _may_modify(self, request, obj) -> bool:
-        return Action.objects.modifiable_by(request.user).filter(pk=obj.pk).exists()
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or self._may_modify(request, obj)
+        return roles.may(request.user, "change", Action, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
+        if obj is not None and obj.plan.is_frozen:
             return False
-        if obj is None:
-            return True
-        return not obj.plan.is_frozen and self._may_modify(request, obj)
+        return super().has_delete_permission(request, obj)
+
+    def revert_refusal(self, request, obj):
+        if obj.plan.is_frozen:
+            return gettext(
+                "The plan %(plan)s is adopted: this action is part of the decision and is not "
+                "reverted to an earlier version. Its follow-up goes on through updates."
+            ) % {"plan": obj.plan}
+        return None
 
     def get_readonly_fields(self, request, obj=None):
         readonly = []
         if obj is not None and obj.plan.is_frozen:
             readonly += FROZEN_ACTION_FIELDS
-        elif obj is not None and not is_programme_editor(request.user):
+        elif obj is not None and not roles.is_editor(request.user):
             # A coordinator keeps their actions in their party: no moving them elsewhere.
             readonly += ["plan", "lead_organisation"]
         return readonly
@@ -292,14 +284,16 @@ class ActionAdmin(SimpleHistoryAdmin, TranslationAdmin):
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "plan":
             kwargs["queryset"] = ActionPlan.objects.exclude(status__in=ActionPlan.FROZEN_STATUSES)
-        elif db_field.name == "lead_organisation" and not is_programme_editor(request.user):
-            kwargs["queryset"] = Organisation.objects.filter(pk=_own_organisation_id(request))
+        elif db_field.name == "lead_organisation" and not roles.is_editor(request.user):
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk=roles.organisation_id_of(request.user)
+            )
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_autocomplete_fields(self, request):
         fields = super().get_autocomplete_fields(request)
-        if not is_programme_editor(request.user):
+        if not roles.is_editor(request.user):
             # A restricted choice list: a plain select shows exactly the own party.
             fields = [name for name in fields if name != "lead_organisation"]
         return fields
@@ -329,20 +323,12 @@ class ActionAdmin(SimpleHistoryAdmin, TranslationAdmin):
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        # The second line of defence behind has_change_permission and the form's choices.
-        if not is_programme_editor(request.user):
-            if change and not self._may_modify(request, obj):
-                raise PermissionDenied
-            if not change and obj.lead_organisation_id != _own_organisation_id(request):
-                raise PermissionDenied
-        super().save_model(request, obj, form, change)
-
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
             if isinstance(instance, FollowUpUpdate) and instance.author_id is None:
                 instance.author = request.user
+            instance._history_user = request.user
             instance.save()
         for instance in formset.deleted_objects:
             instance.delete()
@@ -354,7 +340,7 @@ class ActionAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(FollowUpUpdate)
-class FollowUpUpdateAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class FollowUpUpdateAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["action", "date", "status", "progress", "author"]
     list_filter = ["status"]
     list_select_related = ["action", "author"]
@@ -362,17 +348,7 @@ class FollowUpUpdateAdmin(SimpleHistoryAdmin, TranslationAdmin):
     readonly_fields = ["author"]
     autocomplete_fields = ["action"]
 
-    def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request, obj)
-        return is_programme_editor(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_programme_editor(request.user) and super().has_delete_permission(request, obj)
-
     def save_model(self, request, obj, form, change):
-        if not Action.objects.modifiable_by(request.user).filter(pk=obj.action_id).exists():
-            raise PermissionDenied
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
@@ -380,36 +356,17 @@ class FollowUpUpdateAdmin(SimpleHistoryAdmin, TranslationAdmin):
 
 
 @admin.register(CommunicationActivity)
-class CommunicationActivityAdmin(SimpleHistoryAdmin, TranslationAdmin):
+class CommunicationActivityAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     list_display = ["title", "plan", "responsible_organisation", "timing", "status"]
     list_filter = ["plan", "status"]
     list_select_related = ["plan", "responsible_organisation"]
     search_fields = ["title", "message"]
     filter_horizontal = ["goals", "actions"]
 
-    def _may_modify(self, request, obj) -> bool:
-        return CommunicationActivity.objects.modifiable_by(request.user).filter(pk=obj.pk).exists()
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or self._may_modify(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
-            return False
-        return obj is None or self._may_modify(request, obj)
-
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible_organisation" and not is_programme_editor(request.user):
-            kwargs["queryset"] = Organisation.objects.filter(pk=_own_organisation_id(request))
+        if db_field.name == "responsible_organisation" and not roles.is_editor(request.user):
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk=roles.organisation_id_of(request.user)
+            )
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if not is_programme_editor(request.user) and (
-            obj.responsible_organisation_id != _own_organisation_id(request)
-            or (change and not self._may_modify(request, obj))
-        ):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)

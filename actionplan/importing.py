@@ -15,9 +15,10 @@ from django.utils.translation import gettext
 
 from flemingsberg import imports
 from flemingsberg.models import ImportJob
+from programme import roles
 
 from . import services
-from .models import ActionPlan
+from .models import Action, ActionPlan
 from .resources import COLUMNS, REQUIRED_COLUMNS, ActionResource
 
 CONTENT_TYPES = {
@@ -29,11 +30,8 @@ TEMPLATE_JOB = "actionplan/admin/import_job.html"
 
 
 def may_import(user) -> bool:
-    """Who may import at all; which actions a row may touch is ``importable_by``."""
-    return bool(
-        user.is_active
-        and (user.has_perm("actionplan.add_action") or user.has_perm("actionplan.change_action"))
-    )
+    """Who may import at all; which actions a row may touch is the same scope, per row."""
+    return bool(roles.import_scope(user, Action))
 
 
 class ActionImporter(imports.Importer):
@@ -109,7 +107,7 @@ def job_views(model_admin):
 
 
 def export_view(model_admin, request, object_id, file_format):
-    if not request.user.has_perm("actionplan.view_action"):
+    if not roles.may_view(request.user, Action):
         raise PermissionDenied
     if file_format not in services.FILE_FORMATS:
         raise Http404

@@ -17,36 +17,16 @@ from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from programme import roles
 from programme.models import (
     DevelopmentGoal,
     Organisation,
     Programme,
-    StaffMembership,
     Strategy,
     SubStrategy,
 )
 
 PLAN_SPAN_YEARS = 3
-
-
-def membership_of(user) -> StaffMembership | None:
-    """The staff membership of a user, or None (anonymous, or staff without a role)."""
-    if user is None or not user.is_authenticated:
-        return None
-    try:
-        return user.membership
-    except StaffMembership.DoesNotExist:
-        return None
-
-
-def is_programme_editor(user) -> bool:
-    """Superusers and programme editors edit every plan and move plans through the lifecycle."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    membership = membership_of(user)
-    return membership is not None and membership.role == StaffMembership.Role.EDITOR
 
 
 def _demo_marked(title: str, is_demo: bool) -> str:
@@ -61,11 +41,13 @@ class ActionPlanQuerySet(models.QuerySet):
         tests), and every page showing one carries a DEMO banner; ``latest_adopted``
         prefers a real plan over a demo one.
         """
-        return self.filter(status__in=ActionPlan.PUBLIC_STATUSES)
+        return self.filter(
+            status__in=ActionPlan.PUBLIC_STATUSES, programme__in=Programme.objects.public()
+        )
 
     def visible_to(self, user):
         """Staff preview drafts and proposals; everyone else sees public plans."""
-        if user is not None and user.is_authenticated and user.is_staff:
+        if roles.may_preview_drafts(user):
             return self
         return self.public()
 
@@ -265,39 +247,27 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def public(self):
-        return self.filter(plan__status__in=ActionPlan.PUBLIC_STATUSES)
+        """Actions of public plans (built on ``ActionPlan.objects.public()``)."""
+        return self.filter(plan__in=ActionPlan.objects.public())
 
     def visible_to(self, user):
-        if user is not None and user.is_authenticated and user.is_staff:
+        if roles.may_preview_drafts(user):
             return self
         return self.public()
 
     def modifiable_by(self, user):
-        """The actions a user may change: every one for editors, own party's for coordinators.
+        """The actions a user may change (``programme.roles``: editors every one, a
+        coordinator those their organisation leads or is co-responsible for)."""
+        return roles.scope(user, "change", Action).filter(self)
 
-        A coordinator's organisation must lead the action or be co-responsible for it.
-        Steering group members and everyone else change nothing.
-        """
-        if is_programme_editor(user):
-            return self
-        membership = membership_of(user)
-        if (
-            membership is None
-            or membership.role != StaffMembership.Role.COORDINATOR
-            or not user.has_perm("actionplan.change_action")
-        ):
-            return self.none()
-        return self.involving(membership.organisation_id)
+    def followable_by(self, user):
+        """The actions the user may add follow-up updates to."""
+        return roles.follow_up_scope(user).filter(self)
 
-    def importable_by(self, user):
-        """The actions a user's import may change: every one for editors; for a coordinator
-        only those their organisation leads (being co-responsible is not enough)."""
-        if is_programme_editor(user):
-            return self
-        membership = membership_of(user)
-        if membership is None:
-            return self.none()
-        return self.modifiable_by(user).filter(lead_organisation=membership.organisation_id)
+    def owned_by(self, scope: roles.Scope):
+        if scope.level is roles.Level.LEAD:
+            return self.filter(lead_organisation=scope.organisation_id)
+        return self.involving(scope.organisation_id)
 
     def involving(self, organisation):
         """Led by the organisation or with it as co-responsible (an EXISTS, no duplicates)."""
@@ -333,14 +303,6 @@ class ActionQuerySet(models.QuerySet):
         if status:
             queryset = queryset.filter(status=status)
         return queryset
-
-    def with_current_state(self):
-        """The action's own status/progress is its current state (kept from the latest
-        follow-up update); this adds the date of that update and how many there are."""
-        return self.annotate(
-            latest_update_on=models.Max("updates__date"),
-            update_count=Count("updates"),
-        )
 
     def for_listing(self):
         """Everything a list row shows, in a fixed number of queries: the action with its
@@ -385,6 +347,8 @@ class Action(models.Model):
     """One action (åtgärd) of a plan."""
 
     Status = ActionStatus
+    # Where a row outside the user's organisation is reported (programme.admin_rules).
+    owner_field = "lead_organisation"
 
     # What the adoption decided; frozen once the plan is adopted.
     FROZEN_FIELDS = (
@@ -519,6 +483,15 @@ class Action(models.Model):
         """The title, marked [DEMO] when the action belongs to a demo plan."""
         return _demo_marked(self.title, self.plan.is_demo)
 
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        if self.lead_organisation_id == scope.organisation_id:
+            return True
+        return (
+            scope.level is roles.Level.INVOLVED
+            and self.pk is not None
+            and self.partners.filter(organisation=scope.organisation_id).exists()
+        )
+
     @property
     def timeframe(self) -> str:
         def point(year, quarter):
@@ -615,7 +588,26 @@ class Action(models.Model):
             self.save(update_fields=["status", "progress", "completed_on"])
 
 
-class ActionPartner(models.Model):
+class OfActionQuerySet(models.QuerySet):
+    """Rows that belong to an action: public, and owned, as their action is."""
+
+    def public(self):
+        return self.filter(action__in=Action.objects.public())
+
+    def owned_by(self, scope: roles.Scope):
+        return self.filter(action__in=Action.objects.owned_by(scope))
+
+
+class OfAction:
+    """Owned as the action is (``programme.roles``)."""
+
+    owner_field = "action"
+
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        return self.action_id is not None and self.action.is_owned_by(scope)
+
+
+class ActionPartner(OfAction, models.Model):
     """An organisation co-responsible for an action, and its role in it."""
 
     action = models.ForeignKey(
@@ -629,6 +621,8 @@ class ActionPartner(models.Model):
     )
     role = models.CharField(_("role"), max_length=200, blank=True)
 
+    objects = OfActionQuerySet.as_manager()
+
     class Meta:
         ordering = ["action", "organisation__order", "organisation__name"]
         verbose_name = _("co-responsible organisation")
@@ -641,7 +635,7 @@ class ActionPartner(models.Model):
         return f"{self.organisation} ({self.role})" if self.role else str(self.organisation)
 
 
-class FollowUpUpdate(models.Model):
+class FollowUpUpdate(OfAction, models.Model):
     """A dated follow-up of an action; the latest is the action's current state."""
 
     action = models.ForeignKey(
@@ -660,6 +654,8 @@ class FollowUpUpdate(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    objects = OfActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-date", "-pk"]
@@ -690,17 +686,15 @@ class FollowUpUpdate(models.Model):
 
 
 class CommunicationActivityQuerySet(models.QuerySet):
+    def public(self):
+        """Activities of public plans (built on ``ActionPlan.objects.public()``)."""
+        return self.filter(plan__in=ActionPlan.objects.public())
+
     def modifiable_by(self, user):
-        if is_programme_editor(user):
-            return self
-        membership = membership_of(user)
-        if (
-            membership is None
-            or membership.role != StaffMembership.Role.COORDINATOR
-            or not user.has_perm("actionplan.change_communicationactivity")
-        ):
-            return self.none()
-        return self.filter(responsible_organisation=membership.organisation_id)
+        return roles.scope(user, "change", CommunicationActivity).filter(self)
+
+    def owned_by(self, scope: roles.Scope):
+        return self.filter(responsible_organisation=scope.organisation_id)
 
 
 class CommunicationActivity(models.Model):
@@ -751,6 +745,7 @@ class CommunicationActivity(models.Model):
     )
 
     objects = CommunicationActivityQuerySet.as_manager()
+    owner_field = "responsible_organisation"
 
     class Meta:
         ordering = ["plan", "order", "pk"]
@@ -759,6 +754,9 @@ class CommunicationActivity(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        return self.responsible_organisation_id == scope.organisation_id
 
 
 class FundingContribution(models.Model):

@@ -32,16 +32,10 @@ from django.utils.translation import gettext_noop
 from import_export import fields, resources, widgets
 
 from flemingsberg.imports import ImportResourceMixin
+from programme import roles
 from programme.models import DevelopmentGoal, Organisation, Strategy, SubStrategy
 
-from .models import (
-    Action,
-    ActionPartner,
-    ActionPlan,
-    ActionStatus,
-    is_programme_editor,
-    membership_of,
-)
+from .models import Action, ActionPartner, ActionPlan, ActionStatus
 
 LIST_SEPARATOR = ";"
 
@@ -439,17 +433,15 @@ class ActionResource(ImportResourceMixin, resources.ModelResource):
             .order_by("plan__year", "pk")
         ):
             self.predecessors[action.number.casefold()] = action  # the latest plan's wins
-        self.is_editor = is_programme_editor(self.user)
-        membership = membership_of(self.user)
-        self.own_organisation_id = membership.organisation_id if membership else None
+        # Which actions this import may create or change (programme.roles): every one for
+        # editors; for a coordinator those their organisation leads, and no other lead.
+        rows = roles.import_scope(self.user, Action)
+        self.is_editor = rows.everything
+        self.own_organisation_id = rows.organisation_id
         self.importable_ids = (
             None
             if self.is_editor
-            else set(
-                Action.objects.in_plan(self.plan)
-                .importable_by(self.user)
-                .values_list("pk", flat=True)
-            )
+            else set(rows.filter(Action.objects.in_plan(self.plan)).values_list("pk", flat=True))
         )
         self.seen_numbers: dict[str, int] = {}
         self._loaded = True

@@ -12,20 +12,15 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from flemingsberg.cache import content_changed
+from programme import roles
 
 from .models import (
     Action,
     ActionPartner,
     ActionPlan,
     ActionStatus,
-    FollowUpUpdate,
     PlanTransition,
 )
-
-
-def can_transition(user) -> bool:
-    """Only programme editors (the role's ``transition_actionplan`` permission) move plans."""
-    return bool(user and user.is_active and user.has_perm("actionplan.transition_actionplan"))
 
 
 @transaction.atomic
@@ -44,7 +39,7 @@ def transition_plan(
     Adopting a plan supersedes the programme's earlier adopted plans (of the same kind,
     real or demo), each move recorded as well.
     """
-    if not can_transition(by):
+    if not roles.may_move_plans(by):
         raise PermissionDenied(_("Only a programme editor may move a plan between states."))
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if to_status not in plan.allowed_transitions():
@@ -114,7 +109,7 @@ def plan_roll_forward(*, plan: ActionPlan, by) -> tuple[ActionPlan, int]:
 
     Returns the new plan and how many actions were carried.
     """
-    if not can_transition(by) and not getattr(by, "is_superuser", False):
+    if not roles.may_move_plans(by):
         raise PermissionDenied(_("Only a programme editor may create next year's plan."))
     next_year = plan.year + 1
     if ActionPlan.objects.filter(
@@ -189,35 +184,6 @@ def plan_roll_forward(*, plan: ActionPlan, by) -> tuple[ActionPlan, int]:
     return new_plan, count
 
 
-@transaction.atomic
-def add_follow_up(
-    *,
-    action: Action,
-    by,
-    date: datetime.date,
-    status: str,
-    progress: int | None,
-    text: str = "",
-    text_en: str = "",
-) -> FollowUpUpdate:
-    """Record a follow-up update and make it the action's current state."""
-    if not Action.objects.modifiable_by(by).filter(pk=action.pk).exists():
-        raise PermissionDenied(_("You may not follow up this action."))
-    update = FollowUpUpdate(
-        action=action,
-        date=date,
-        status=status,
-        progress=progress,
-        text_sv=text,
-        text_en=text_en,
-        author=by,
-    )
-    update.full_clean()
-    update._history_user = by
-    update.save()
-    action._history_user = by
-    action.refresh_current_state()
-    return update
 
 
 FILE_FORMATS = ("xlsx", "csv")

@@ -1,14 +1,12 @@
 from django.contrib import admin
 from django.db import models
-from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
 
-from flemingsberg.cache import content_changed
-
+from .admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 from .models import (
     Chapter,
     ChapterSection,
@@ -24,27 +22,13 @@ from .models import (
 )
 
 
-@admin.action(description=_("Publish selected items"))
-def publish(modeladmin, request, queryset):
-    updated = queryset.update(is_published=True)
-    content_changed()  # update() sends no signals: the public pages must go
-    modeladmin.message_user(request, _("%(count)d items published.") % {"count": updated})
-
-
-@admin.action(description=_("Unpublish selected items (make them drafts)"))
-def unpublish(modeladmin, request, queryset):
-    updated = queryset.update(is_published=False)
-    content_changed()
-    modeladmin.message_user(request, _("%(count)d items made drafts.") % {"count": updated})
-
-
-class PublishableAdmin(TranslationAdmin):
+class PublishableAdmin(RulesAdminMixin, TranslationAdmin):
     actions = [publish, unpublish]
     list_filter = ["is_published"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(RulesAdminMixin, TranslationAdmin):
     list_display = ["name", "short_name", "slug", "kind", "is_party", "order"]
     list_editable = ["order"]
     list_filter = ["is_party", "kind"]
@@ -54,12 +38,12 @@ class OrganisationAdmin(TranslationAdmin):
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class MainTaskInline(TranslationTabularInline):
+class MainTaskInline(RulesInlineMixin, TranslationTabularInline):
     model = MainTask
     extra = 0
 
 
-class VisionInline(TranslationStackedInline):
+class VisionInline(RulesInlineMixin, TranslationStackedInline):
     model = Vision
     extra = 0
 
@@ -74,7 +58,7 @@ class ProgrammeAdmin(PublishableAdmin):
     inlines = [VisionInline, MainTaskInline]
 
 
-class SubStrategyInline(TranslationStackedInline):
+class SubStrategyInline(RulesInlineMixin, TranslationStackedInline):
     model = SubStrategy
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
@@ -112,7 +96,7 @@ class SubStrategyAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
-class ChapterSectionInline(TranslationStackedInline):
+class ChapterSectionInline(RulesInlineMixin, TranslationStackedInline):
     model = ChapterSection
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
@@ -162,7 +146,9 @@ class MainTaskAdmin(PublishableAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(RulesAdminMixin, admin.ModelAdmin):
+    """Who is staff, and in which role: superusers only (no role's group grants it)."""
+
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     list_select_related = ["user", "organisation"]
