@@ -69,6 +69,8 @@ REQUIRED_FOR_NEW = {
     "lead_party": gettext_noop("missing lead party"),
     "goals": gettext_noop("at least one development goal is needed"),
 }
+# modeltranslation's fields behind title_sv/title_en: validated through those columns.
+UNTRANSLATED = ("title", "description")
 RELATIONS = ("co_responsible", "goals", "strategies", "sub_strategies")
 WHOLE_NUMBER = re.compile(r"-?\d+(?:[.,]0+)?")
 
@@ -495,10 +497,16 @@ class ActionResource(ImportResourceMixin, resources.ModelResource):
                 errors[field.attribute or field.column_name] = str(error)
         instance.plan = self.plan
         if not new and not self.is_editor and instance.pk not in self.importable_ids:
-            errors["number"] = _(
-                "action %(number)s is led by another party: you may import only the actions "
-                "your own party leads"
-            ) % {"number": instance.number}
+            # Nothing else of the row matters: it may not touch this action at all.
+            raise ValidationError(
+                {
+                    "number": _(
+                        "action %(number)s is led by another party: you may import only the "
+                        "actions your own party leads"
+                    )
+                    % {"number": instance.number}
+                }
+            )
         if new:
             for column, message in REQUIRED_FOR_NEW.items():
                 key = "lead_organisation" if column == "lead_party" else column
@@ -554,7 +562,9 @@ class ActionResource(ImportResourceMixin, resources.ModelResource):
         errors = dict(import_validation_errors or {})
         try:
             instance.full_clean(
-                exclude=[*errors, "plan"], validate_unique=False, validate_constraints=False
+                exclude=[*errors, *UNTRANSLATED, "plan"],
+                validate_unique=False,
+                validate_constraints=False,
             )
         except ValidationError as error:
             errors = error.update_error_dict(errors)

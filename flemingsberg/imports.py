@@ -453,7 +453,12 @@ def create_job(*, importer: Importer, target, user, data: bytes, file_name: str,
 
 
 class UploadForm(forms.Form):
-    file = forms.FileField(label=gettext_lazy("File (XLSX or CSV)"))
+    file = forms.FileField(
+        label=gettext_lazy("File (XLSX or CSV)"),
+        error_messages={
+            "empty": gettext_lazy("The file is empty: it has no header row and no rows.")
+        },
+    )
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
