@@ -184,8 +184,6 @@ def plan_roll_forward(*, plan: ActionPlan, by) -> tuple[ActionPlan, int]:
     return new_plan, count
 
 
-
-
 FILE_FORMATS = ("xlsx", "csv")
 
 
