@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh Debian machine with python3 >= 3.11:
 #   make run   – create .venv, install, migrate, load the programme, serve on 127.0.0.1:8000
+#                with one task worker beside the server (both stop on Ctrl+C)
 #   make test  – install what the tests need and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -31,7 +32,7 @@ run: install system-packages
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_programme_content
 	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py ensure_admin
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py runserver $(HOST):$(PORT)
+	DEBUG=$${DEBUG:-1} bash scripts/serve $(BIN)/python $(HOST):$(PORT)
 
 test: install test-system-packages
 	$(BIN)/pytest

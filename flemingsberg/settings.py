@@ -68,6 +68,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "flemingsberg",
     "programme",
     "indicators",
@@ -157,6 +159,17 @@ CACHES["imports"] = (
         "LOCATION": BASE_DIR / "var" / "import-progress",
     }
 )
+
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): work that must not
+# hold up a request – PDF rendering, e-mail – is queued in the database and run by
+# `manage.py db_worker` (make run starts one; production runs it under its own process
+# manager, see README). Tests run tasks at once with the immediate backend (tests/conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
