@@ -47,6 +47,7 @@ from django.utils.formats import number_format
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django_tasks import TaskResultStatus, task
 from import_export.resources import Diff
 from import_export.results import RowResult
 
@@ -413,9 +414,43 @@ def start(job: ImportJob, *, confirm: bool) -> None:
     run(job, confirm=confirm)
 
 
+@task()
+def run_import_job(job_id: str, confirm: bool) -> str:
+    """The task of a large import: the dry run, or the import itself (all or nothing)."""
+    job = ImportJob.objects.select_related("user").get(pk=job_id)
+    if not job.is_running:  # a second delivery of a finished job
+        return job.state
+    return run(job, confirm=confirm).state
+
+
 def _enqueue(job: ImportJob, confirm: bool) -> bool:
-    """Queue the job for the task worker; False when there is no task queue."""
-    return False
+    """Queue the job for the task worker (the progress shows on the job page)."""
+    _set_progress(job, 0)
+    result = run_import_job.enqueue(str(job.pk), confirm)
+    ImportJob.objects.filter(pk=job.pk).update(task_id=str(result.id))
+    return True
+
+
+def _check_task(job: ImportJob) -> None:
+    """A job whose task failed (the worker died, say) is refused rather than left running."""
+    if not (job.is_running and job.task_id):
+        return
+    try:
+        result = run_import_job.get_result(job.task_id)
+    except Exception:  # no such result (pruned), or a backend that keeps none
+        return
+    if result.status == TaskResultStatus.FAILED:
+        _remove(job)
+        _refused(
+            job,
+            [
+                _Problem(
+                    None, "—", _("An unexpected error stopped the import; nothing was imported.")
+                )
+            ],
+        )
+        job.finished_at = timezone.now()
+        job.save()
 
 
 # --- views (each app's admin routes them: see ``admin_urls``) --------------------------------
@@ -543,6 +578,7 @@ def job_view(model_admin, request, job_id, *, importer: Importer, target, templa
     job = _job_for_user(model_admin, request, importer, target, job_id)
     if job is None:
         return HttpResponseRedirect(importer.upload_url(target))
+    _check_task(job)
     done = progress_of(job)
     context = _context(
         model_admin,
@@ -620,6 +656,7 @@ def progress_view(model_admin, request, job_id, *, importer: Importer, target):
     job = ImportJob.objects.filter(pk=job_id, user=request.user, kind=importer.kind).first()
     if job is None:
         return JsonResponse({"error": "not found"}, status=404)
+    _check_task(job)
     done = progress_of(job)
     return JsonResponse(
         {"state": job.state, "done": done, "total": job.rows, "text": progress_text(job, done)}

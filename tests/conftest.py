@@ -237,6 +237,8 @@ def run_import():
             result.confirm()
         return result
 
+    return run
+
 
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
