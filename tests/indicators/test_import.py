@@ -129,3 +129,66 @@ def test_steering_member_may_not_import(client, steering_member):
 def test_the_changelist_links_to_the_import(editor_client, coordinator_huddinge, client):
     changelist = reverse("admin:indicators_measurement_changelist")
     assert reverse(URL) in editor_client.get(changelist).content.decode()
+
+
+# --- who enters measurements, by every route (issue 10, "Tests that can fail") ---------------
+
+ENTERERS = [
+    ("editor", "region-stockholm", True),
+    ("coordinator", "huddinge", True),  # Huddinge measures delmal-1
+    ("coordinator", "botkyrka", False),
+    ("coordinator", "region-stockholm", False),
+    ("steering", "huddinge", False),
+]
+
+
+def _by_import(client, sub_target, run_import, user):
+    data = (HEADER + "delmal-1,2019,,1500,\n").encode()
+    run_import(user, reverse(URL), data, confirm=True)
+
+
+def _by_add_form(client, sub_target, run_import, user):
+    client.post(
+        reverse("admin:indicators_measurement_add"),
+        {"sub_target": sub_target.pk, "period_year": "2019", "value": "1500"},
+    )
+
+
+def _by_inline(client, sub_target, run_import, user):
+    url = reverse("admin:indicators_subtarget_change", args=[sub_target.pk])
+    response = client.get(url)
+    if response.status_code != 200 or not response.context.get("inline_admin_formsets"):
+        client.post(url, {})
+        return
+    form = response.context["adminform"].form
+    data = {
+        name: form.initial.get(name, field.initial)
+        for name, field in form.fields.items()
+        if form.initial.get(name, field.initial) not in (None, False)
+    }
+    prefix = response.context["inline_admin_formsets"][0].formset.prefix
+    data.update(
+        {
+            f"{prefix}-TOTAL_FORMS": "1",
+            f"{prefix}-INITIAL_FORMS": "0",
+            f"{prefix}-MIN_NUM_FORMS": "0",
+            f"{prefix}-MAX_NUM_FORMS": "1000",
+            f"{prefix}-0-period_year": "2019",
+            f"{prefix}-0-value": "1500",
+        }
+    )
+    client.post(url, data)
+
+
+@pytest.mark.parametrize("route", [_by_import, _by_add_form, _by_inline])
+@pytest.mark.parametrize(("role", "party", "allowed"), ENTERERS)
+def test_only_editors_and_the_measuring_organisation_enter_values(
+    client, make_staff, parties, sub_target, run_import, route, role, party, allowed
+):
+    sub_target.measuring_organisation = parties["huddinge"]
+    sub_target.save()
+    user = make_staff(role, party)
+    client.force_login(user)
+    route(client, sub_target, run_import, user)
+    stored = list(Measurement.objects.values_list("period_year", "value", "is_published"))
+    assert stored == ([(2019, Decimal(1500), False)] if allowed else [])
