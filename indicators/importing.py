@@ -9,6 +9,7 @@ from django.utils.translation import gettext
 
 from flemingsberg import imports
 from flemingsberg.models import ImportJob
+from programme import roles
 
 from .resources import MeasurementResource
 
@@ -17,7 +18,10 @@ TEMPLATE_JOB = "indicators/admin/import_job.html"
 
 
 def may_import(user) -> bool:
-    return bool(user.is_active and user.has_perm("indicators.add_measurement"))
+    """Who may import at all (``programme.roles``); which sub-targets, per row."""
+    from .models import Measurement
+
+    return bool(roles.import_scope(user, Measurement))
 
 
 class MeasurementImporter(imports.Importer):
