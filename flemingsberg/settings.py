@@ -227,7 +227,7 @@ IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
 IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
 IMPORT_XLSX_MAX_UNPACKED_BYTES = env_int("IMPORT_XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
 IMPORT_XLSX_MAX_MEMBERS = env_int("IMPORT_XLSX_MAX_MEMBERS", 500)
-IMPORT_TASK_ROWS = env_int("IMPORT_TASK_ROWS", 1_000)
+IMPORT_TASK_ROWS = env_int("IMPORT_TASK_ROWS", 500)
 # An uploaded file waits this long for its confirmation; then it is deleted.
 IMPORT_KEEP_SECONDS = env_int("IMPORT_KEEP_SECONDS", 24 * 60 * 60)
 # django-import-export keeps uploads in its own storage, never in the shared temp folder: the
