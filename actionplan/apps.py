@@ -8,10 +8,12 @@ class ActionplanConfig(AppConfig):
     verbose_name = _("Action plan")
 
     def ready(self) -> None:
-        from flemingsberg import archive
+        from flemingsberg import archive, imports
 
         from .archival import archive_items
+        from .importing import importer
 
+        imports.register(importer)
         # The year's adopted plans and their stored documents go into every e-archive
         # package (manage.py export_archive).
         archive.register("action-plan", archive_items)

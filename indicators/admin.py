@@ -10,16 +10,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme import roles
 from programme.admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 
+from . import importing
 from .models import Measurement, SubTarget
-from .resources import MeasurementResource
 
 
 class MeasurementInline(RulesInlineMixin, admin.TabularInline):
@@ -96,15 +94,15 @@ class SubTargetAdmin(RulesAdminMixin, TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(RulesAdminMixin, ImportMixin, SimpleHistoryAdmin):
+class MeasurementAdmin(RulesAdminMixin, SimpleHistoryAdmin):
     """Measurements one by one, their history, and the import of a CSV or XLSX file.
 
-    The import checks every row in a dry run first; the confirm step is offered only when
-    no row is bad, and the import itself is all or nothing as well.
+    The import (``indicators.importing``, on ``flemingsberg.imports``) checks every row in a
+    dry run first; the confirm step is offered only when no row is bad, and the import
+    itself is all or nothing as well.
     """
 
-    resource_classes = [MeasurementResource]
-    import_formats = [CSV, XLSX]
+    change_list_template = "indicators/admin/measurement_change_list.html"
     list_display = ["sub_target", "period_year", "value", "source_note", "is_published"]
     list_filter = ["sub_target__goal", "sub_target", "is_published", "period_year"]
     list_select_related = ["sub_target"]
@@ -113,12 +111,14 @@ class MeasurementAdmin(RulesAdminMixin, ImportMixin, SimpleHistoryAdmin):
     actions = [publish, unpublish]
 
     def has_import_permission(self, request):
-        return bool(roles.import_scope(request.user, Measurement))
+        return importing.may_import(request.user)
 
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
+    def get_urls(self):
+        return importing.admin_urls(self) + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
