@@ -142,6 +142,7 @@ class ActionPlan(models.Model):
         help_text=_("Generated demo content, not real: always shown with a DEMO banner."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -466,6 +467,7 @@ class Action(models.Model):
         verbose_name=_("continues"),
         help_text=_("The action in an earlier year's plan that this one continues."),
     )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     objects = ActionQuerySet.as_manager()
 
@@ -602,7 +604,7 @@ class Action(models.Model):
         if latest.status == ActionStatus.COMPLETED:
             self.completed_on = self.completed_on or latest.date
         if save:
-            self.save(update_fields=["status", "progress", "completed_on"])
+            self.save(update_fields=["status", "progress", "completed_on", "updated_at"])
 
 
 class ActionPartner(models.Model):
@@ -650,6 +652,7 @@ class FollowUpUpdate(models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     class Meta:
         ordering = ["action", "-date", "-pk"]

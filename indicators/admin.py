@@ -12,12 +12,12 @@ from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme.admin import publish, unpublish
 
-from .models import Measurement, SubTarget
+from .models import Assessment, Measurement, SubTarget
 from .resources import MeasurementResource
 
 CHANGE_SUB_TARGET = "indicators.change_subtarget"
@@ -45,6 +45,24 @@ class MeasurementInline(admin.TabularInline):
         return super().has_delete_permission(request, obj) and _may_modify(request, obj)
 
 
+class AssessmentInline(TranslationStackedInline):
+    """ "Når vi målet?" on the sub-target's page. Who may add or change one is the model
+    permissions of the role (``programme/roles.py``): programme editors; the others view."""
+
+    model = Assessment
+    extra = 0
+    fields = [
+        "assessed_on",
+        "verdict",
+        "trend",
+        "what_is_done",
+        "what_is_needed",
+        "author_organisation",
+        "is_published",
+    ]
+    autocomplete_fields = ["author_organisation"]
+
+
 @admin.register(SubTarget)
 class SubTargetAdmin(TranslationAdmin):
     list_display = ["statement", "goal", "kind", "measuring_organisation", "status", "is_published"]
@@ -53,7 +71,7 @@ class SubTargetAdmin(TranslationAdmin):
     search_fields = ["statement", "slug", "indicator_name"]
     autocomplete_fields = ["measuring_organisation"]
     actions = [publish, unpublish]
-    inlines = [MeasurementInline]
+    inlines = [MeasurementInline, AssessmentInline]
 
     def get_queryset(self, request):
         # The status column reads the published measurements: one prefetch, not one per row.
@@ -155,6 +173,21 @@ class MeasurementAdmin(ImportMixin, SimpleHistoryAdmin):
         if obj.pk is None:
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(SimpleHistoryAdmin, TranslationAdmin):
+    """Every assessment, its history (who changed what, and when), publishing."""
+
+    list_display = ["sub_target", "assessed_on", "verdict", "trend", "author_organisation"]
+    list_display += ["is_published"]
+    list_filter = ["verdict", "trend", "is_published", "author_organisation", "sub_target__goal"]
+    list_select_related = ["sub_target", "author_organisation"]
+    search_fields = ["sub_target__slug", "sub_target__statement", "what_is_done"]
+    autocomplete_fields = ["sub_target", "author_organisation"]
+    date_hierarchy = "assessed_on"
+    readonly_fields = ["created_at", "updated_at"]
+    actions = [publish, unpublish]
 
 
 def _scoped(action):

@@ -16,11 +16,11 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from flemingsberg.formatting import format_measure, format_number
 
 from .models import FIRST_YEAR, SubTarget
 from .progress import Progress
@@ -60,21 +60,6 @@ class Layout:
 
 LARGE = Layout(640, 340, 72, 24, 20, 76, labels=True, font_size=13, point_radius=4.5)
 SMALL = Layout(240, 90, 6, 6, 8, 8, labels=False, font_size=11, point_radius=3)
-
-
-def format_number(value: Decimal | float | int | None) -> str:
-    """Localised, grouped, without needless decimals: 10 000, 12,5."""
-    if value is None:
-        return ""
-    value = Decimal(str(value))
-    if value == value.to_integral_value():
-        return formats.number_format(int(value), force_grouping=True)
-    return formats.number_format(value.normalize(), force_grouping=True)
-
-
-def format_measure(value, unit: str) -> str:
-    number = format_number(value)
-    return f"{number} {unit}".strip() if number else ""
 
 
 def _nice_step(span: float, ticks: int = 4) -> float:

@@ -17,6 +17,7 @@ from .models import (
     Organisation,
     Programme,
     RegionalCityCore,
+    SourceCorrection,
     StaffMembership,
     Strategy,
     SubStrategy,
@@ -59,6 +60,11 @@ class MainTaskInline(TranslationTabularInline):
     extra = 0
 
 
+class SourceCorrectionInline(TranslationTabularInline):
+    model = SourceCorrection
+    extra = 0
+
+
 class VisionInline(TranslationStackedInline):
     model = Vision
     extra = 0
@@ -71,7 +77,7 @@ class ProgrammeAdmin(PublishableAdmin):
     search_fields = ["title", "subtitle"]
     filter_horizontal = ["owners"]
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [VisionInline, MainTaskInline]
+    inlines = [VisionInline, MainTaskInline, SourceCorrectionInline]
 
 
 class SubStrategyInline(TranslationStackedInline):

@@ -316,7 +316,16 @@ class ChapterQuerySet(PublishableQuerySet):
 
 
 class Chapter(Publishable):
-    """A background chapter of the programme (1, 2 and 5 of Flemingsberg 2050)."""
+    """A chapter of the programme, numbered as in the source (1–5 of Flemingsberg 2050).
+
+    Chapters 1, 2 and 5 are background text in sections; chapter 3 holds the vision and
+    the development goals, chapter 4 the strategies (their own models): pages and PDFs show
+    those where the chapter stands, so the source's numbering and order are kept.
+    """
+
+    #: The chapters whose content is the vision and goals, and the strategies.
+    GOALS_CHAPTER = 3
+    STRATEGIES_CHAPTER = 4
 
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("programme")
@@ -340,6 +349,14 @@ class Chapter(Publishable):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def holds_goals(self) -> bool:
+        return self.number == self.GOALS_CHAPTER
+
+    @property
+    def holds_strategies(self) -> bool:
+        return self.number == self.STRATEGIES_CHAPTER
+
 
 class ChapterSection(Publishable):
     """A section of a chapter; trends and challenges are sections of their own kind."""
@@ -359,6 +376,14 @@ class ChapterSection(Publishable):
     slug = models.SlugField(_("slug"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), help_text=_("Paragraphs separated by a blank line."))
+    source_has_map = models.BooleanField(
+        _("the source shows a map here"),
+        default=False,
+        help_text=_(
+            "The printed programme shows a map with this section; the portal does not "
+            "reproduce it and says so where the section is shown."
+        ),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -372,6 +397,40 @@ class ChapterSection(Publishable):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SourceCorrection(models.Model):
+    """An obvious typo of a programme's source document that the portal's text corrects.
+
+    The portal carries the source's wording; these are the only places where it differs,
+    listed publicly on the history page (and checked against ``sources/`` by the tests).
+    ``original`` and ``corrected`` quote the Swedish text as it stands.
+    """
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="source_corrections",
+        verbose_name=_("programme"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    original = models.CharField(
+        _("in the source"), max_length=200, help_text=_("The words as the source has them.")
+    )
+    corrected = models.CharField(
+        _("in the portal"), max_length=200, help_text=_("The words as the portal has them.")
+    )
+    location = models.CharField(
+        _("where"), max_length=300, help_text=_("Chapter and section, and how many places.")
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name = _("correction of the source")
+        verbose_name_plural = _("corrections of the source")
+
+    def __str__(self) -> str:
+        return f"{self.original} → {self.corrected}"
 
 
 class RegionalCityCore(Publishable):

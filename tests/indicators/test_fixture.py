@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 # (tests/programme/test_fixture_fidelity.py compares them with the seed itself).
 EXPECTED = [
     ("stadskvaliteter-100000-invanare", "absolute", 100000, "invånare"),
-    ("nya-arbetstillfallen", "absolute", 15000, "arbetstillfällen"),
+    ("nya-arbetstillfallen", "new_count", 15000, "arbetstillfällen"),
     ("forskningscentrum", "multiple", 2, "forskningscentrum"),
     ("forskningsanslag", "multiple", 2, "kronor"),
-    ("nya-bostader", "absolute", 10000, "bostäder"),
+    ("nya-bostader", "new_count", 10000, "bostäder"),
     ("attraktiv-plats-att-bo", "share", 90, "%"),
     ("hallbart-resande", "share", 70, "%"),
 ]
