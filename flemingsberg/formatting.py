@@ -98,14 +98,18 @@ def format_amount(value, *, compact: bool = False) -> str:
 _MONEY_UNITS = {"kr", "kronor", "sek"}
 
 
-def format_measure(value, unit: str = "") -> str:
-    """A value with its unit (10 000 bostäder, 70 %, 1 200 000 kr); empty for None."""
+def format_measure(value, unit: str = "", decimals: int | None = None) -> str:
+    """A value with its unit (10 000 bostäder, 70 %, 1 200 000 kr); empty for None.
+
+    ``decimals`` rounds first: 0 for a computed figure of a count (a projection of homes
+    has no decimals); percentages get one decimal at most.
+    """
     unit = (unit or "").strip()
     if _decimal(value) is None:
         return ""
     if unit == "%":
-        return format_percent(value, decimals=1)
+        return format_percent(value, decimals=1 if decimals is None else decimals)
     if unit.casefold() in _MONEY_UNITS:
         return format_amount(value)
-    number = format_number(value)
+    number = format_number(value, decimals=decimals)
     return f"{number}{NBSP}{unit}" if unit else number

@@ -236,6 +236,11 @@ class SubTarget(Publishable):
         return self.kind == self.Kind.NEW_COUNT
 
     @property
+    def display_decimals(self) -> int:
+        """Decimals of a computed figure (target, projection): none for counts."""
+        return 1 if self.kind == self.Kind.SHARE else 0
+
+    @property
     def effective_baseline(self) -> Decimal | None:
         """The baseline the progress is measured from: zero for a count of new things."""
         if self.counts_from_zero:

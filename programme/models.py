@@ -185,20 +185,29 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
         return self.filter(programme=programme)
 
     def with_sub_targets(self, user=None):
-        """Goals with their visible 2030 sub-targets and those targets' published
-        measurements (``published_measurements``, for status and charts), in two extra queries.
+        """Goals with their visible 2030 sub-targets and what those targets' status shows:
+        published measurements (``published_measurements``) and published assessments,
+        newest first (``published_assessments``), in three extra queries.
 
-        The sub-target and measurement models live in ``indicators``; they are reached
-        through the reverse relations so that this app does not import that one.
+        The sub-target, measurement and assessment models live in ``indicators``; they are
+        reached through the reverse relations so that this app does not import that one.
         """
         sub_target_model = self.model.sub_targets.rel.related_model
         measurement_model = sub_target_model.measurements.rel.related_model
+        assessment_model = sub_target_model.assessments.rel.related_model
         sub_targets = sub_target_model.objects.visible_to(user).prefetch_related(
             Prefetch(
                 "measurements",
                 queryset=measurement_model.objects.filter(is_published=True),
                 to_attr="published_measurements",
-            )
+            ),
+            Prefetch(
+                "assessments",
+                queryset=assessment_model.objects.filter(is_published=True).select_related(
+                    "author_organisation"
+                ),
+                to_attr="published_assessments",
+            ),
         )
         return self.prefetch_related(Prefetch("sub_targets", queryset=sub_targets))
 
@@ -356,6 +365,33 @@ class Chapter(Publishable):
     @property
     def holds_strategies(self) -> bool:
         return self.number == self.STRATEGIES_CHAPTER
+
+
+def programme_outline(chapters) -> list[tuple[str, Chapter | None]]:
+    """The programme in the source's order, as ``(kind, chapter)``: ``"chapter"`` for a
+    chapter of text, ``"goals"`` for the vision and goals and ``"strategies"`` for the
+    strategies, where chapters 3 and 4 stand. A programme without those chapter rows still
+    gets its goals and strategies, at the same places (``chapter`` is then None)."""
+    chapters = list(chapters)
+    parts: list[tuple[str, Chapter | None]] = []
+    missing = [
+        (Chapter.GOALS_CHAPTER, "goals"),
+        (Chapter.STRATEGIES_CHAPTER, "strategies"),
+    ]
+    missing = [(n, kind) for n, kind in missing if not any(c.number == n for c in chapters)]
+    for chapter in chapters:
+        while missing and missing[0][0] < chapter.number:
+            parts.append((missing.pop(0)[1], None))
+        kind = (
+            "goals"
+            if chapter.holds_goals
+            else "strategies"
+            if chapter.holds_strategies
+            else "chapter"
+        )
+        parts.append((kind, chapter))
+    parts += [(kind, None) for _number, kind in missing]
+    return parts
 
 
 class ChapterSection(Publishable):

@@ -17,8 +17,8 @@ register = template.Library()
 
 
 @register.simple_tag
-def chart(sub_target, small: bool = False):
-    return sub_target_chart(sub_target, small=small)
+def chart(sub_target, small: bool = False, narrow: bool = False):
+    return sub_target_chart(sub_target, small=small, narrow=narrow)
 
 
 @register.simple_tag
