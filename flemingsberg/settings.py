@@ -194,8 +194,15 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else
 PUBLIC_PAGE_LOCAL_ENTRIES = env_int("PUBLIC_PAGE_LOCAL_ENTRIES", 500)
 PUBLIC_PAGE_VERSION_SECONDS = float(env("PUBLIC_PAGE_VERSION_SECONDS") or 1.0)
 
-# Where visitors report accessibility problems (the accessibility statement shows it).
+# Where visitors report accessibility problems (the accessibility statement shows them): the
+# programme office's e-mail address and its postal address (lines separated by "|"). Never
+# invented here: unset, the statement says so and names the parties' own contact centres.
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT_ADDRESS = [
+    line.strip()
+    for line in (env("ACCESSIBILITY_CONTACT_ADDRESS", "") or "").split("|")
+    if line.strip()
+]
 
 # Security: strict by default in production, relaxed only where a local run needs plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True
