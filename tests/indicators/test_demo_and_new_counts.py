@@ -64,7 +64,15 @@ def test_chart_and_report_say_demo(demo_values):
     svg = ET.fromstring(str(sub_target_chart(sub_target)))  # noqa: S314 – our own SVG
     assert [t.text for t in svg.iter(f"{SVG}text") if t.get("class") == "demo-mark"] == ["DEMO"]
     assert "DEMO: värdena är genererade demonstrationsdata" in svg.find(f"{SVG}desc").text
-    plan = ActionPlan.objects.get(year=2007)
+    import datetime
+
+    plan = ActionPlan.objects.create(
+        programme=demo_values,
+        year=2026,
+        title_sv="Handlingsplan 2026",
+        status="adopted",
+        decision_date=datetime.date(2025, 12, 10),
+    )
     report = plan_document(plan, Kind.FOLLOW_UP, "en").html()
     assert "the measured values marked DEMO are generated demonstration data" in report
     assert report.count('<span class="demo-mark">DEMO</span>') >= 7

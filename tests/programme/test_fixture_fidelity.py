@@ -36,7 +36,6 @@ SEED_NAME = "002_22af08feab162fe4.txt"
 MEMO_NAME = "000_0c13cd18091f4e51.txt"
 
 
-
 def _source_corrections() -> dict[str, str]:
     """The only changes the fixture makes to the seed's wording: obvious typos of the source.
 
