@@ -20,7 +20,7 @@ def plan(make_plan, make_action, programme):
     """Three goals and two strategies (of build_programme); actions serving some of them."""
     plan = make_plan(year=2026, status=ActionPlan.Status.ADOPTED)
     goals = list(programme.goals.order_by("order"))
-    first, second = list(programme.strategies.order_by("order"))
+    first, _second = list(programme.strategies.order_by("order"))
     # 01: goal 1, strategy 1 directly and through its sub-strategy (counted once).
     a1 = make_action(plan, "2026:01", lead="huddinge")
     a1.strategies.add(first)
