@@ -62,6 +62,7 @@ def test_overview_goal_page_and_report_show_the_verdict(
     assess(sub_target, datetime.date(2026, 3, 1))
     overview = visitor.get(reverse("indicators:overview")).content.decode()
     assert "Når vi målet? Nära" in overview
+    assert '(<time datetime="2026-03-01">1 mars 2026</time>, Huddinge)' in overview
     assert "Når vi målet? Nära" in visitor.get(sub_target.goal.get_absolute_url()).content.decode()
     from actionplan.pdf import Kind, plan_document
 

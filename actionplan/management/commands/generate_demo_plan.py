@@ -50,7 +50,8 @@ class Command(BaseCommand):
             notes_en="Generated demonstration data – not a real action plan.",
             status=ActionPlan.Status.ADOPTED,
             decision_date=datetime.date(year - 1, 12, 1),
-            decision_body="[DEMO]",
+            decision_body_sv="[DEMO]",
+            decision_body_en="[DEMO]",
             is_demo=True,
         )
         statuses = [ActionStatus.PLANNED, ActionStatus.ONGOING, ActionStatus.POSTPONED]
