@@ -128,8 +128,15 @@ class ActionPlanAdmin(RulesAdminMixin, PlanPDFAdminMixin, SimpleHistoryAdmin, Tr
         return None
 
     def get_readonly_fields(self, request, obj=None):
-        # The state and the decision change only through a recorded transition.
-        readonly = ["status", "decision_date", "decision_body", "decision_reference", "predecessor"]
+        # The state and the decision change only through a recorded transition (its English
+        # rendering, decision_body_en and decision_reference_en, may be added afterwards).
+        readonly = [
+            "status",
+            "decision_date",
+            "decision_body_sv",
+            "decision_reference_sv",
+            "predecessor",
+        ]
         if obj is not None:
             readonly += ["programme", "year", "is_demo"]
             if obj.is_frozen:

@@ -124,6 +124,7 @@ class ActionPlan(models.Model):
         help_text=_("Generated demo content, not real: always shown with a DEMO banner."),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     objects = ActionPlanQuerySet.as_manager()
 
@@ -432,6 +433,7 @@ class Action(models.Model):
         verbose_name=_("continues"),
         help_text=_("The action in an earlier year's plan that this one continues."),
     )
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     objects = ActionQuerySet.as_manager()
 
@@ -577,7 +579,7 @@ class Action(models.Model):
         if latest.status == ActionStatus.COMPLETED:
             self.completed_on = self.completed_on or latest.date
         if save:
-            self.save(update_fields=["status", "progress", "completed_on"])
+            self.save(update_fields=["status", "progress", "completed_on", "updated_at"])
 
 
 class OfActionQuerySet(models.QuerySet):
@@ -646,6 +648,7 @@ class FollowUpUpdate(OfAction, models.Model):
         verbose_name=_("by"),
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
     objects = OfActionQuerySet.as_manager()
 

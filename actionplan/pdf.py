@@ -29,6 +29,7 @@ from indicators.models import SubTarget
 from indicators.progress import Status as SubTargetStatus
 from programme.models import DevelopmentGoal, Organisation
 
+from .coverage import compute_coverage, plan_strategies, strategies_of_actions
 from .models import (
     Action,
     ActionPartner,
@@ -78,10 +79,12 @@ def _status_counts(actions) -> dict[str, int]:
 def plan_pdf_context(plan: ActionPlan) -> dict:
     """Everything both documents show, in a fixed number of queries (listed below).
 
-    Queries: goals (1), their published sub-targets (1) and measurements (1); actions with
-    lead organisation (1), their goals (1), partners with organisations (1) and follow-up
-    updates (1); communication activities (1) and their responsible parties (joined);
-    funding (1); the parties (1). The grouping below is Python over those rows.
+    Queries: goals (1), their published sub-targets (1), measurements (1) and assessments
+    with their organisations (1); actions with lead organisation (1), their goals (1),
+    partners with organisations (1) and follow-up updates (1); communication activities (1)
+    and their responsible parties (joined); funding (1); the parties (1); for the coverage
+    tables the strategies (1) and the actions' strategies and sub-strategies (2). The
+    grouping below is Python over those rows.
     """
     programme = plan.programme
     goals = list(
@@ -92,7 +95,7 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
                 "sub_targets",
                 queryset=SubTarget.objects.public()
                 .select_related("measuring_organisation")
-                .with_published_measurements(),
+                .with_status(),
             )
         )
     )
@@ -216,6 +219,23 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
         "funding_totals": funding_totals,
         "funding_grand_total": sum(funding_totals),
         "generated_on": timezone.localdate(),
+        "coverage": compute_coverage(
+            plan,
+            goals=goals,
+            strategies=plan_strategies(plan),
+            parties=parties,
+            action_ids=[action.pk for action in actions],
+            goals_of={action.pk: {goal.pk for goal in action.goals.all()} for action in actions},
+            strategies_of=strategies_of_actions(plan),
+            parties_of={
+                action.pk: {
+                    *([action.lead_organisation_id] if action.lead_organisation_id else []),
+                    *(partner.organisation_id for partner in action.partner_list),
+                }
+                for action in actions
+            },
+        ),
+        "demo_values": any(sub_target.has_demo_values for sub_target in sub_targets),
     }
 
 

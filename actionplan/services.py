@@ -52,9 +52,11 @@ def transition_plan(
         )
     if to_status == ActionPlan.Status.ADOPTED:
         plan.decision_date = decision_date or plan.decision_date
-        plan.decision_body = decision_body or plan.decision_body
-        plan.decision_reference = decision_reference or plan.decision_reference
-        if not plan.decision_date or not plan.decision_body:
+        # The decision is recorded in Swedish, the programme's language, whatever language
+        # the editor's admin is in; an English rendering can be added to the plan later.
+        plan.decision_body_sv = decision_body or plan.decision_body_sv
+        plan.decision_reference_sv = decision_reference or plan.decision_reference_sv
+        if not plan.decision_date or not plan.decision_body_sv:
             raise ValidationError(
                 _("Adopting a plan needs the decision date and the deciding body.")
             )
@@ -80,7 +82,7 @@ def transition_plan(
         for old in earlier:
             old.status = ActionPlan.Status.SUPERSEDED
             old._history_user = by
-            old.save(update_fields=["status"])
+            old.save(update_fields=["status", "updated_at"])
             PlanTransition.objects.create(
                 plan=old,
                 from_status=ActionPlan.Status.ADOPTED,

@@ -9,7 +9,9 @@ from .models import Action, ActionPlan, CommunicationActivity, FollowUpUpdate
 
 @register(ActionPlan)
 class ActionPlanTranslation(TranslationOptions):
-    fields = ("title", "notes")
+    # The decision body and reference are words too ("Politiska styrgruppen"): English
+    # pages name them in English.
+    fields = ("title", "notes", "decision_body", "decision_reference")
 
 
 @register(Action)

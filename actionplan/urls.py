@@ -17,6 +17,7 @@ urlpatterns = [
         views.action_detail,
         name="action",
     ),
+    path(pgettext_lazy("url", "<int:year>/coverage/"), views.coverage, name="coverage"),
     path(
         pgettext_lazy("url", "<int:year>/communication-plan/"),
         views.communication_plan,

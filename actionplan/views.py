@@ -16,6 +16,7 @@ from flemingsberg.cache import cache_public_page
 from programme import roles
 from programme.models import DevelopmentGoal, Strategy, SubStrategy
 
+from .coverage import plan_coverage
 from .filters import ActionFilter
 from .models import (
     Action,
@@ -69,6 +70,9 @@ def plan_detail(request, year: int | None = None):
     ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    funding = list(
+        plan.funding.select_related("organisation").order_by("year", "organisation__order")
+    )
     return render(
         request,
         "actionplan/plan_detail.html",
@@ -83,9 +87,8 @@ def plan_detail(request, year: int | None = None):
             "total": sum(status_counts.values()),
             "query": query.urlencode(),
             "years": _years(request),
-            "funding": plan.funding.select_related("organisation").order_by(
-                "year", "organisation__order"
-            ),
+            "funding": funding,
+            "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
             "archival_copy": plan.is_public
             and plan.adopted_documents.filter(
                 language=get_language(), variant=AdoptedPlanDocument.Variant.PDF_A_3A
@@ -177,4 +180,15 @@ def compare(request):
             "years": years,
             "comparison": comparison,
         },
+    )
+
+
+@cache_public_page
+def coverage(request, year: int):
+    """Which goals, strategies and parties the plan's actions serve, and which none does."""
+    plan = _get_plan_or_404(request, year)
+    return render(
+        request,
+        "actionplan/coverage.html",
+        {"plan": plan, "coverage": plan_coverage(plan), "years": _years(request)},
     )

@@ -250,8 +250,15 @@ STORAGES["import_export"] = {
     },
 }
 
-# Where visitors report accessibility problems (the accessibility statement shows it).
+# Where visitors report accessibility problems (the accessibility statement shows them): the
+# programme office's e-mail address and its postal address (lines separated by "|"). Never
+# invented here: unset, the statement says so and names the parties' own contact centres.
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")
+ACCESSIBILITY_CONTACT_ADDRESS = [
+    line.strip()
+    for line in (env("ACCESSIBILITY_CONTACT_ADDRESS", "") or "").split("|")
+    if line.strip()
+]
 
 # Security: strict by default in production, relaxed only where a local run needs plain HTTP.
 SECURE_CONTENT_TYPE_NOSNIFF = True

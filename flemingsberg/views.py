@@ -14,9 +14,13 @@ from django.utils.translation import get_language
 
 from .cache import cache_public_page
 
-# When the statement was written and when the site was last assessed; update both with the text.
+# When the statement was first published, when it was last changed and when the site was
+# last assessed; update the last two with the text.
+STATEMENT_PUBLISHED = datetime.date(2026, 11, 23)
 STATEMENT_DATE = datetime.date(2026, 12, 1)
-LAST_ASSESSED = datetime.date(2026, 11, 23)
+LAST_ASSESSED = datetime.date(2026, 12, 1)
+# What the statement promises a visitor who reports a problem.
+RESPONSE_WORKING_DAYS = 5
 
 # DIGG (Myndigheten för digital förvaltning) supervises the law; its form for reporting an
 # inaccessible public website.
@@ -34,9 +38,12 @@ def accessibility_statement(request: HttpRequest) -> HttpResponse:
         request,
         f"pages/accessibility_{language}.html",
         {
+            "statement_published": STATEMENT_PUBLISHED,
             "statement_date": STATEMENT_DATE,
             "last_assessed": LAST_ASSESSED,
+            "response_days": RESPONSE_WORKING_DAYS,
             "digg_report_url": DIGG_REPORT_URL,
             "contact_email": settings.ACCESSIBILITY_CONTACT_EMAIL,
+            "contact_address": settings.ACCESSIBILITY_CONTACT_ADDRESS,
         },
     )

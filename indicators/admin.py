@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from modeltranslation.admin import TranslationAdmin
+from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
 from programme import roles
 from programme.admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 
 from . import importing
-from .models import Measurement, SubTarget
+from .models import Assessment, Measurement, SubTarget
 
 
 class MeasurementInline(RulesInlineMixin, admin.TabularInline):
@@ -33,6 +33,24 @@ class MeasurementInline(RulesInlineMixin, admin.TabularInline):
         return readonly
 
 
+class AssessmentInline(RulesInlineMixin, TranslationStackedInline):
+    """ "Når vi målet?" on the sub-target's page. Who may add or change one is the model
+    permissions of the role (``programme/roles.py``): programme editors; the others view."""
+
+    model = Assessment
+    extra = 0
+    fields = [
+        "assessed_on",
+        "verdict",
+        "trend",
+        "what_is_done",
+        "what_is_needed",
+        "author_organisation",
+        "is_published",
+    ]
+    autocomplete_fields = ["author_organisation"]
+
+
 @admin.register(SubTarget)
 class SubTargetAdmin(RulesAdminMixin, TranslationAdmin):
     list_display = ["statement", "goal", "kind", "measuring_organisation", "status", "is_published"]
@@ -41,7 +59,7 @@ class SubTargetAdmin(RulesAdminMixin, TranslationAdmin):
     search_fields = ["statement", "slug", "indicator_name"]
     autocomplete_fields = ["measuring_organisation"]
     actions = [publish, unpublish]
-    inlines = [MeasurementInline]
+    inlines = [MeasurementInline, AssessmentInline]
 
     def get_queryset(self, request):
         # The status column reads the published measurements: one prefetch, not one per row.
@@ -135,3 +153,18 @@ class MeasurementAdmin(RulesAdminMixin, SimpleHistoryAdmin):
         if obj.pk is None:
             obj.entered_by = request.user
         super().save_model(request, obj, form, change)
+
+
+@admin.register(Assessment)
+class AssessmentAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+    """Every assessment, its history (who changed what, and when), publishing."""
+
+    list_display = ["sub_target", "assessed_on", "verdict", "trend", "author_organisation"]
+    list_display += ["is_published"]
+    list_filter = ["verdict", "trend", "is_published", "author_organisation", "sub_target__goal"]
+    list_select_related = ["sub_target", "author_organisation"]
+    search_fields = ["sub_target__slug", "sub_target__statement", "what_is_done"]
+    autocomplete_fields = ["sub_target", "author_organisation"]
+    date_hierarchy = "assessed_on"
+    readonly_fields = ["created_at", "updated_at"]
+    actions = [publish, unpublish]

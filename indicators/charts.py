@@ -16,11 +16,11 @@ from __future__ import annotations
 import math
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
-from decimal import Decimal
 
-from django.utils import formats
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from flemingsberg.formatting import format_measure, format_number
 
 from .models import FIRST_YEAR, SubTarget
 from .progress import Progress
@@ -59,22 +59,12 @@ class Layout:
 
 
 LARGE = Layout(640, 340, 72, 24, 20, 76, labels=True, font_size=13, point_radius=4.5)
+# For phones: drawn 320 wide with 14-unit text, so that at a 320 px screen (about 288 px
+# for the chart) every label stays at 12 px or more; the legend wraps onto more rows.
+NARROW = Layout(320, 330, 60, 14, 20, 110, labels=True, font_size=14, point_radius=4)
 SMALL = Layout(240, 90, 6, 6, 8, 8, labels=False, font_size=11, point_radius=3)
-
-
-def format_number(value: Decimal | float | int | None) -> str:
-    """Localised, grouped, without needless decimals: 10 000, 12,5."""
-    if value is None:
-        return ""
-    value = Decimal(str(value))
-    if value == value.to_integral_value():
-        return formats.number_format(int(value), force_grouping=True)
-    return formats.number_format(value.normalize(), force_grouping=True)
-
-
-def format_measure(value, unit: str) -> str:
-    number = format_number(value)
-    return f"{number} {unit}".strip() if number else ""
+# The DEMO mark is text in every size, the small one's too: at least 13 units.
+DEMO_FONT_SIZE = 13
 
 
 def _nice_step(span: float, ticks: int = 4) -> float:
@@ -100,7 +90,9 @@ def describe(sub_target: SubTarget, progress: Progress, points) -> str:
         parts.append(_("Measured values: %(values)s.") % {"values": values})
     else:
         parts.append(_("No data yet."))
-    if sub_target.baseline_value is not None:
+    if sub_target.counts_from_zero:
+        parts.append(_("Counted from zero: the baseline is 0 by definition."))
+    elif sub_target.baseline_value is not None:
         parts.append(
             _("Baseline %(year)s: %(value)s.")
             % {
@@ -113,26 +105,38 @@ def describe(sub_target: SubTarget, progress: Progress, points) -> str:
     if progress.target is not None:
         parts.append(
             _("Target %(year)s: %(value)s.")
-            % {"year": sub_target.target_year, "value": format_measure(progress.target, unit)}
+            % {
+                "year": sub_target.target_year,
+                "value": format_measure(progress.target, unit, sub_target.display_decimals),
+            }
         )
     else:
         parts.append(_("The target has no value until the baseline is known."))
     if progress.trend is not None:
         parts.append(
             _("The trend projected to %(year)s: %(value)s.")
-            % {"year": sub_target.target_year, "value": format_measure(progress.projected, unit)}
+            % {
+                "year": sub_target.target_year,
+                "value": format_measure(progress.projected, unit, sub_target.display_decimals),
+            }
         )
     parts.append(_("Status: %(status)s.") % {"status": progress.status.label})
+    if sub_target.has_demo_values:
+        parts.append(_("DEMO: the values are generated demonstration data, not measurements."))
     return " ".join(parts)
 
 
-def sub_target_chart(sub_target: SubTarget, *, small: bool = False) -> SafeString:
-    """The SVG of one sub-target; ``small`` is the overview's sparkline without labels."""
-    layout = SMALL if small else LARGE
+def sub_target_chart(
+    sub_target: SubTarget, *, small: bool = False, narrow: bool = False
+) -> SafeString:
+    """The SVG of one sub-target; ``small`` is the overview's sparkline without labels,
+    ``narrow`` the layout for phones (the page shows it instead of the wide one there)."""
+    layout = SMALL if small else NARROW if narrow else LARGE
     progress = sub_target.progress
     points = [(m.period_year, m.value) for m in sub_target.get_published_measurements()]
     points.sort()
-    dom_id = f"chart-{sub_target.slug}{'-small' if small else ''}"
+    suffix = "-small" if small else "-narrow" if narrow else ""
+    dom_id = f"chart-{sub_target.slug}{suffix}"
 
     # Domain: the programme's start (or an earlier baseline) to the target year.
     years = [year for year, _value in points]
@@ -377,6 +381,22 @@ def sub_target_chart(sub_target: SubTarget, *, small: bool = False) -> SafeStrin
         )
         empty.text = _("No data yet.")
 
+    if sub_target.has_demo_values:
+        demo = ET.SubElement(
+            svg,
+            "text",
+            {
+                "class": "demo-mark",
+                "x": _fmt(layout.width - layout.right - 2),
+                "y": _fmt(layout.top + DEMO_FONT_SIZE),
+                "text-anchor": "end",
+                "fill": TARGET,
+                "font-weight": "bold",
+                "font-size": str(max(DEMO_FONT_SIZE, layout.font_size)),
+            },
+        )
+        demo.text = "DEMO"
+
     if layout.labels:
         _legend(svg, layout, sub_target, progress)
     return mark_safe(ET.tostring(svg, encoding="unicode"))  # noqa: S308 – escaped by ElementTree
@@ -403,9 +423,24 @@ def _legend(svg: ET.Element, layout: Layout, sub_target: SubTarget, progress: Pr
     if sub_target.baseline_value is not None:
         entries.append((_("Baseline"), INK_SOFT, "2 3"))
     legend = ET.SubElement(svg, "g", {"class": "legend", "aria-hidden": "true"})
-    y = layout.height - 18
-    x = layout.left
+    # Lay the entries out in rows that fit the width; the last row sits 18 above the bottom.
+    rows: list[list[tuple[str, str, str | None, float]]] = [[]]
+    used = layout.left
     for label, colour, dash in entries:
+        width = 30 + len(label) * layout.font_size * 0.6 + 20
+        if rows[-1] and used + width - 20 > layout.width - layout.right:
+            rows.append([])
+            used = layout.left
+        rows[-1].append((label, colour, dash, used))
+        used += width
+    step = layout.font_size + 10
+    for number, row in enumerate(rows):
+        y = layout.height - 18 - (len(rows) - 1 - number) * step
+        _legend_row(legend, row, y)
+
+
+def _legend_row(legend: ET.Element, row, y: float) -> None:
+    for label, colour, dash, x in row:
         attrs = {
             "x1": _fmt(x),
             "x2": _fmt(x + 24),
@@ -419,4 +454,3 @@ def _legend(svg: ET.Element, layout: Layout, sub_target: SubTarget, progress: Pr
         ET.SubElement(legend, "line", attrs)
         text = ET.SubElement(legend, "text", {"x": _fmt(x + 30), "y": _fmt(y + 4), "fill": INK})
         text.text = label
-        x += 30 + len(label) * layout.font_size * 0.6 + 20

@@ -6,6 +6,8 @@ public method page renders the same description.
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -45,12 +47,23 @@ class SubTargetQuerySet(PublishableQuerySet):
             )
         )
 
+    def with_status(self):
+        """What a status shows: published measurements and published assessments, newest
+        assessment first (``published_assessments``), in 2 queries."""
+        return self.with_published_measurements().prefetch_related(
+            Prefetch(
+                "assessments",
+                queryset=Assessment.objects.published().select_related("author_organisation"),
+                to_attr="published_assessments",
+            )
+        )
+
     def for_public_page(self, user=None):
         """Visible sub-targets of visible goals, with what their pages show, in 2 queries."""
         return (
             self.visible_to(user)
             .select_related("goal", "goal__programme", "measuring_organisation")
-            .with_published_measurements()
+            .with_status()
         )
 
     def modifiable_by(self, user):
@@ -70,6 +83,9 @@ class SubTarget(Publishable):
 
     class Kind(models.TextChoices):
         ABSOLUTE = "absolute", _("Absolute number to reach")
+        # "Minst 10 000 nya bostäder": new things counted from the programme's start, so the
+        # baseline is zero by definition and the share of the target reached can be shown.
+        NEW_COUNT = "new_count", _("Number of new things, counted from zero")
         SHARE = "share", _("Share in percent")
         MULTIPLE = "multiple", _("Multiple of the baseline")
 
@@ -188,6 +204,15 @@ class SubTarget(Publishable):
                 name="subtarget_multiple_target_is_positive",
                 violation_error_message=_("A multiple of the baseline must be above 0."),
             ),
+            models.CheckConstraint(
+                condition=~Q(kind="new_count")
+                | Q(baseline_value__isnull=True)
+                | Q(baseline_value=0),
+                name="subtarget_new_count_baseline_is_zero",
+                violation_error_message=_(
+                    "A count of new things starts from zero: leave the baseline empty or 0."
+                ),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -198,6 +223,23 @@ class SubTarget(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:sub_target", kwargs={"slug": self.slug})
+
+    @property
+    def counts_from_zero(self) -> bool:
+        """A count of new things: its baseline is zero by definition (at the programme's start)."""
+        return self.kind == self.Kind.NEW_COUNT
+
+    @property
+    def display_decimals(self) -> int:
+        """Decimals of a computed figure (target, projection): none for counts."""
+        return 1 if self.kind == self.Kind.SHARE else 0
+
+    @property
+    def effective_baseline(self) -> Decimal | None:
+        """The baseline the progress is measured from: zero for a count of new things."""
+        if self.counts_from_zero:
+            return Decimal(0)
+        return self.baseline_value
 
     @property
     def target_absolute(self):
@@ -216,13 +258,37 @@ class SubTarget(Publishable):
             return self.published_measurements
         return list(self.measurements.published())
 
+    def get_published_assessments(self) -> list[Assessment]:
+        """Newest first; uses the prefetch of ``with_status()`` when it was made."""
+        if hasattr(self, "published_assessments"):
+            return self.published_assessments
+        return list(self.assessments.published().select_related("author_organisation"))
+
+    @property
+    def latest_assessment(self) -> Assessment | None:
+        assessments = self.get_published_assessments()
+        return assessments[0] if assessments else None
+
+    @property
+    def has_demo_values(self) -> bool:
+        """Some published value is generated demo data: the page must say DEMO with it."""
+        return any(m.is_demo for m in self.get_published_measurements())
+
+    @property
+    def last_changed(self):
+        """When a published value or assessment of this sub-target last changed, or None."""
+        stamps = [m.updated_at for m in self.get_published_measurements()]
+        stamps += [a.updated_at for a in self.get_published_assessments()]
+        return max(stamps, default=None)
+
     @cached_property
     def progress(self) -> Progress:
         return compute_progress(
             points=[(m.period_year, m.value) for m in self.get_published_measurements()],
-            baseline=self.baseline_value,
+            baseline=self.effective_baseline,
             target=self.target_absolute,
             target_year=self.target_year,
+            needs_baseline_for_target=self.kind == self.Kind.MULTIPLE,
         )
 
     def contributing_actions(self):
@@ -298,6 +364,12 @@ class Measurement(Publishable):
         verbose_name=_("entered by"),
     )
     entered_at = models.DateTimeField(_("entered at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    is_demo = models.BooleanField(
+        _("demo data"),
+        default=False,
+        help_text=_("A generated, fictitious value: always shown with a DEMO mark."),
+    )
 
     history = HistoricalRecords()
     objects = MeasurementQuerySet.as_manager()
@@ -343,3 +415,91 @@ class Measurement(Publishable):
             errors["value"] = _("A share is a percentage from 0 to 100.")
         if errors:
             raise ValidationError(errors)
+
+
+class AssessmentQuerySet(PublishableQuerySet):
+    def public(self):
+        """Published assessments of published sub-targets of published goals."""
+        return self.published().filter(
+            sub_target__in=SubTarget.objects.published().filter(
+                goal__in=DevelopmentGoal.objects.published()
+            )
+        )
+
+
+class Assessment(Publishable):
+    """An editor's dated judgement of a sub-target: "Når vi målet?" (Will we reach the target?).
+
+    Besides the computed trend of the measurements, Swedish municipalities' goal follow-ups
+    state a verdict (Ja / Nära / Nej), the direction things are moving and two short texts:
+    what is being done, and what is needed. The newest published one is shown.
+    """
+
+    class Verdict(models.TextChoices):
+        YES = "yes", _("Yes")
+        CLOSE = "close", _("Close")
+        NO = "no", _("No")
+
+    class Trend(models.TextChoices):
+        POSITIVE = "positive", _("Positive")
+        NEUTRAL = "neutral", _("Neutral")
+        NEGATIVE = "negative", _("Negative")
+
+    sub_target = models.ForeignKey(
+        SubTarget,
+        on_delete=models.CASCADE,
+        related_name="assessments",
+        verbose_name=_("2030 sub-target"),
+    )
+    assessed_on = models.DateField(_("date of the assessment"))
+    verdict = models.CharField(
+        _("will we reach the target?"), max_length=10, choices=Verdict.choices
+    )
+    trend = models.CharField(_("trend"), max_length=10, choices=Trend.choices)
+    what_is_done = models.TextField(
+        _("what is being done?"),
+        blank=True,
+        help_text=_("Briefly: the work under way that moves the sub-target."),
+    )
+    what_is_needed = models.TextField(
+        _("what is needed?"),
+        blank=True,
+        help_text=_("Briefly: what more it takes to reach the target."),
+    )
+    author_organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="assessments",
+        verbose_name=_("assessed by"),
+        help_text=_("The organisation that stands behind the assessment."),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = AssessmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["sub_target", "-assessed_on", "-pk"]
+        get_latest_by = ["assessed_on", "pk"]
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["sub_target", "assessed_on"],
+                name="assessment_one_per_sub_target_and_day",
+                violation_error_message=_(
+                    "This sub-target has an assessment of this date already."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(verdict__in=["yes", "close", "no"]),
+                name="assessment_verdict_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(trend__in=["positive", "neutral", "negative"]),
+                name="assessment_trend_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.sub_target.slug} {self.assessed_on}: {self.get_verdict_display()}"

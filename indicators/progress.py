@@ -4,20 +4,27 @@ The method, as the public method page also states it:
 
 1. **Share of the way** = (latest value − baseline) ÷ (target − baseline). It needs a
    baseline that a source gives; without one it is not shown. It is not capped: a value
-   below the baseline gives a negative share, one above the target more than 100 %.
+   below the baseline gives a negative share, one above the target more than 100 %. A
+   target that counts new things ("minst 10 000 nya bostäder") starts from zero by
+   definition, so its share is the share of the target reached.
 2. **Target**: an absolute number or a percentage as the programme states it; for a
    multiple of the baseline (“double”) the baseline × the factor, so without a baseline
    such a target has no value yet.
 3. **Status** from the published measurements (one per year), all of the programme's
    sub-targets being floors to reach (“at least”, “double”):
 
-   - *not enough data*: no target value, or no measurement;
+   - *not enough data*: no target value (a multiple of a baseline no source gives), or no
+     measurement; ``Progress.reason`` says which;
    - *on track*: the latest value has reached the target already;
    - *not enough data*: fewer than two measured years (one value gives no trend);
    - otherwise a least-squares linear trend is fitted through the (year, value) points:
      *off track* if it is flat or falling; else it is projected to the target year and
      the status is *on track* if the projection reaches the target, *at risk* if it
      reaches at least 90 % of the target, and *off track* below that.
+
+The public method text (``templates/indicators/includes/method.html``) says the same in
+plain words: the least-squares line is "the straight line that runs as close as possible
+to all measured values".
 """
 
 from __future__ import annotations
@@ -46,6 +53,24 @@ class Status(models.TextChoices):
 SEVERITY = [Status.ON_TRACK, Status.AT_RISK, Status.OFF_TRACK]
 
 
+class Reason(models.TextChoices):
+    """Why a sub-target has no status (``Status.NOT_ENOUGH_DATA``), in one sentence each."""
+
+    NO_BASELINE = (
+        "no_baseline",
+        _(
+            "No status: the target is a multiple of the baseline, and no source gives the "
+            "baseline yet, so the target has no value to compare with."
+        ),
+    )
+    NO_TARGET = "no_target", _("No status: the programme gives no number for this target.")
+    NO_VALUES = "no_values", _("No status yet: no value has been published.")
+    ONE_VALUE = (
+        "one_value",
+        _("No status yet: only one year has been measured, and a trend needs at least two."),
+    )
+
+
 @dataclass(frozen=True)
 class Trend:
     """value = intercept + slope × year, fitted by least squares."""
@@ -66,6 +91,7 @@ class Progress:
     share_of_way: Decimal | None = None
     trend: Trend | None = None
     projected: Decimal | None = None
+    reason: Reason | None = None
 
     @property
     def target_reached(self) -> bool:
@@ -101,11 +127,26 @@ def compute_progress(
     baseline: Decimal | None,
     target: Decimal | None,
     target_year: int,
+    needs_baseline_for_target: bool = False,
 ) -> Progress:
-    """Status and share of the way for one sub-target; the method is the module docstring."""
+    """Status and share of the way for one sub-target; the method is the module docstring.
+
+    ``needs_baseline_for_target``: the target is a multiple of the baseline, so a missing
+    target means a missing baseline (the reason given for the missing status).
+    """
     points = sorted(points)
-    if target is None or not points:
-        return Progress(status=Status.NOT_ENOUGH_DATA, target=target)
+    if target is None:
+        reason = Reason.NO_BASELINE if needs_baseline_for_target else Reason.NO_TARGET
+        latest = points[-1] if points else (None, None)
+        return Progress(
+            status=Status.NOT_ENOUGH_DATA,
+            target=target,
+            latest_year=latest[0],
+            latest_value=latest[1],
+            reason=reason,
+        )
+    if not points:
+        return Progress(status=Status.NOT_ENOUGH_DATA, target=target, reason=Reason.NO_VALUES)
     latest_year, latest_value = points[-1]
     share = None
     if baseline is not None and target != baseline:
@@ -120,7 +161,7 @@ def compute_progress(
         return Progress(status=Status.ON_TRACK, **known)
     trend = linear_trend(points)
     if trend is None:
-        return Progress(status=Status.NOT_ENOUGH_DATA, **known)
+        return Progress(status=Status.NOT_ENOUGH_DATA, reason=Reason.ONE_VALUE, **known)
     projected = Decimal(str(round(trend.at(target_year), 2)))
     if trend.slope <= 0:
         status = Status.OFF_TRACK

@@ -1,6 +1,10 @@
+"""Translated fields, then history: simple_history is registered here for the assessments,
+after modeltranslation, so that their historical table gets the _sv/_en columns too."""
+
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import SubTarget
+from .models import Assessment, SubTarget
 
 
 @register(SubTarget)
@@ -13,3 +17,11 @@ class SubTargetTranslation(TranslationOptions):
         "indicator_definition",
         "data_source",
     )
+
+
+@register(Assessment)
+class AssessmentTranslation(TranslationOptions):
+    fields = ("what_is_done", "what_is_needed")
+
+
+simple_history.register(Assessment, app="indicators")

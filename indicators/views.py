@@ -45,13 +45,21 @@ def _get_sub_target_or_404(request, slug: str) -> SubTarget:
 @cache_public_page
 def overview(request):
     programme = _get_current_programme_or_404(request)
-    # 3 queries: the goals, their visible sub-targets, those targets' published values.
-    goals = (
+    # 4 queries: the goals, their visible sub-targets, those targets' published values and
+    # published assessments (with their organisations).
+    goals = list(
         DevelopmentGoal.objects.visible_to(request.user)
         .for_programme(programme)
         .with_sub_targets(request.user)
     )
-    return render(request, "indicators/overview.html", {"programme": programme, "goals": goals})
+    demo_values = any(
+        sub_target.has_demo_values for goal in goals for sub_target in goal.sub_targets.all()
+    )
+    return render(
+        request,
+        "indicators/overview.html",
+        {"programme": programme, "goals": goals, "demo_values": demo_values},
+    )
 
 
 @cache_public_page
@@ -64,6 +72,7 @@ def sub_target_detail(request, slug: str):
             "sub_target": sub_target,
             "progress": sub_target.progress,
             "measurements": sub_target.get_published_measurements(),
+            "assessments": sub_target.get_published_assessments(),
             "actions": sub_target.contributing_actions(),
         },
     )

@@ -15,6 +15,7 @@ from .models import (
     Organisation,
     Programme,
     RegionalCityCore,
+    SourceCorrection,
     StaffMembership,
     Strategy,
     SubStrategy,
@@ -43,6 +44,11 @@ class MainTaskInline(RulesInlineMixin, TranslationTabularInline):
     extra = 0
 
 
+class SourceCorrectionInline(RulesInlineMixin, TranslationTabularInline):
+    model = SourceCorrection
+    extra = 0
+
+
 class VisionInline(RulesInlineMixin, TranslationStackedInline):
     model = Vision
     extra = 0
@@ -55,7 +61,7 @@ class ProgrammeAdmin(PublishableAdmin):
     search_fields = ["title", "subtitle"]
     filter_horizontal = ["owners"]
     prepopulated_fields = {"slug": ("title",)}
-    inlines = [VisionInline, MainTaskInline]
+    inlines = [VisionInline, MainTaskInline, SourceCorrectionInline]
 
 
 class SubStrategyInline(RulesInlineMixin, TranslationStackedInline):

@@ -203,20 +203,29 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
         return self.filter(programme=programme)
 
     def with_sub_targets(self, user=None):
-        """Goals with their visible 2030 sub-targets and those targets' published
-        measurements (``published_measurements``, for status and charts), in two extra queries.
+        """Goals with their visible 2030 sub-targets and what those targets' status shows:
+        published measurements (``published_measurements``) and published assessments,
+        newest first (``published_assessments``), in three extra queries.
 
-        The sub-target and measurement models live in ``indicators``; they are reached
-        through the reverse relations so that this app does not import that one.
+        The sub-target, measurement and assessment models live in ``indicators``; they are
+        reached through the reverse relations so that this app does not import that one.
         """
         sub_target_model = self.model.sub_targets.rel.related_model
         measurement_model = sub_target_model.measurements.rel.related_model
+        assessment_model = sub_target_model.assessments.rel.related_model
         sub_targets = sub_target_model.objects.visible_to(user).prefetch_related(
             Prefetch(
                 "measurements",
                 queryset=measurement_model.objects.filter(is_published=True),
                 to_attr="published_measurements",
-            )
+            ),
+            Prefetch(
+                "assessments",
+                queryset=assessment_model.objects.filter(is_published=True).select_related(
+                    "author_organisation"
+                ),
+                to_attr="published_assessments",
+            ),
         )
         return self.prefetch_related(Prefetch("sub_targets", queryset=sub_targets))
 
@@ -340,7 +349,16 @@ class ChapterQuerySet(PublishableQuerySet):
 
 
 class Chapter(Publishable):
-    """A background chapter of the programme (1, 2 and 5 of Flemingsberg 2050)."""
+    """A chapter of the programme, numbered as in the source (1–5 of Flemingsberg 2050).
+
+    Chapters 1, 2 and 5 are background text in sections; chapter 3 holds the vision and
+    the development goals, chapter 4 the strategies (their own models): pages and PDFs show
+    those where the chapter stands, so the source's numbering and order are kept.
+    """
+
+    #: The chapters whose content is the vision and goals, and the strategies.
+    GOALS_CHAPTER = 3
+    STRATEGIES_CHAPTER = 4
 
     public_parent = "programme"
 
@@ -366,6 +384,41 @@ class Chapter(Publishable):
     def __str__(self) -> str:
         return f"{self.number}. {self.title}"
 
+    @property
+    def holds_goals(self) -> bool:
+        return self.number == self.GOALS_CHAPTER
+
+    @property
+    def holds_strategies(self) -> bool:
+        return self.number == self.STRATEGIES_CHAPTER
+
+
+def programme_outline(chapters) -> list[tuple[str, Chapter | None]]:
+    """The programme in the source's order, as ``(kind, chapter)``: ``"chapter"`` for a
+    chapter of text, ``"goals"`` for the vision and goals and ``"strategies"`` for the
+    strategies, where chapters 3 and 4 stand. A programme without those chapter rows still
+    gets its goals and strategies, at the same places (``chapter`` is then None)."""
+    chapters = list(chapters)
+    parts: list[tuple[str, Chapter | None]] = []
+    missing = [
+        (Chapter.GOALS_CHAPTER, "goals"),
+        (Chapter.STRATEGIES_CHAPTER, "strategies"),
+    ]
+    missing = [(n, kind) for n, kind in missing if not any(c.number == n for c in chapters)]
+    for chapter in chapters:
+        while missing and missing[0][0] < chapter.number:
+            parts.append((missing.pop(0)[1], None))
+        kind = (
+            "goals"
+            if chapter.holds_goals
+            else "strategies"
+            if chapter.holds_strategies
+            else "chapter"
+        )
+        parts.append((kind, chapter))
+    parts += [(kind, None) for _number, kind in missing]
+    return parts
+
 
 class ChapterSection(Publishable):
     """A section of a chapter; trends and challenges are sections of their own kind."""
@@ -387,6 +440,14 @@ class ChapterSection(Publishable):
     slug = models.SlugField(_("slug"), max_length=100)
     title = models.CharField(_("title"), max_length=300)
     body = models.TextField(_("text"), help_text=_("Paragraphs separated by a blank line."))
+    source_has_map = models.BooleanField(
+        _("the source shows a map here"),
+        default=False,
+        help_text=_(
+            "The printed programme shows a map with this section; the portal does not "
+            "reproduce it and says so where the section is shown."
+        ),
+    )
 
     objects = PublishableQuerySet.as_manager()
 
@@ -400,6 +461,40 @@ class ChapterSection(Publishable):
 
     def __str__(self) -> str:
         return self.title
+
+
+class SourceCorrection(models.Model):
+    """An obvious typo of a programme's source document that the portal's text corrects.
+
+    The portal carries the source's wording; these are the only places where it differs,
+    listed publicly on the history page (and checked against ``sources/`` by the tests).
+    ``original`` and ``corrected`` quote the Swedish text as it stands.
+    """
+
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.CASCADE,
+        related_name="source_corrections",
+        verbose_name=_("programme"),
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    original = models.CharField(
+        _("in the source"), max_length=200, help_text=_("The words as the source has them.")
+    )
+    corrected = models.CharField(
+        _("in the portal"), max_length=200, help_text=_("The words as the portal has them.")
+    )
+    location = models.CharField(
+        _("where"), max_length=300, help_text=_("Chapter and section, and how many places.")
+    )
+
+    class Meta:
+        ordering = ["programme", "order", "pk"]
+        verbose_name = _("correction of the source")
+        verbose_name_plural = _("corrections of the source")
+
+    def __str__(self) -> str:
+        return f"{self.original} → {self.corrected}"
 
 
 class RegionalCityCore(Publishable):

@@ -19,11 +19,7 @@ from flemingsberg.pdf import (
     pdf_response,
 )
 
-from .models import Chapter, DevelopmentGoal, Programme, Strategy, Vision
-
-#: Chapters up to this number come before the vision and goals (as in the adopted
-#: programme: 1 introduction, 2 the place; 3 vision and goals; 4 strategies; 5 follow-up).
-CHAPTERS_BEFORE_GOALS = 2
+from .models import Chapter, DevelopmentGoal, Programme, Strategy, Vision, programme_outline
 
 
 def programme_pdf_context(programme: Programme) -> dict:
@@ -47,8 +43,9 @@ def programme_pdf_context(programme: Programme) -> dict:
         "vision": Vision.objects.public().filter(programme=programme).first(),
         "goals": goals,
         "strategies": strategies,
-        "chapters_before": [c for c in chapters if c.number <= CHAPTERS_BEFORE_GOALS],
-        "chapters_after": [c for c in chapters if c.number > CHAPTERS_BEFORE_GOALS],
+        # In the source's order and numbering: 1 the city core, 2 the starting point,
+        # 3 vision and goals, 4 strategies, 5 follow-up.
+        "outline": programme_outline(chapters),
         "regional_cores": list(programme.regional_cores.public()),
         "owners": list(programme.owners.all()),
     }

@@ -8,6 +8,7 @@ from .models import (
     Organisation,
     Programme,
     RegionalCityCore,
+    SourceCorrection,
     Strategy,
     SubStrategy,
     Vision,
@@ -62,3 +63,8 @@ class ChapterSectionTranslation(TranslationOptions):
 @register(RegionalCityCore)
 class RegionalCityCoreTranslation(TranslationOptions):
     fields = ("name",)
+
+
+@register(SourceCorrection)
+class SourceCorrectionTranslation(TranslationOptions):
+    fields = ("location",)

@@ -7,7 +7,15 @@ from django.shortcuts import get_object_or_404, render
 from flemingsberg.cache import cache_public_page
 
 from . import roles
-from .models import Chapter, DevelopmentGoal, MainTask, Programme, Strategy
+from .models import (
+    Chapter,
+    DevelopmentGoal,
+    MainTask,
+    Programme,
+    SourceCorrection,
+    Strategy,
+    programme_outline,
+)
 
 
 def _get_current_programme_or_404(request) -> Programme:
@@ -81,17 +89,39 @@ def strategy_detail(request, slug: str):
 
 @cache_public_page
 def about(request):
+    """The whole programme text in the source's order and numbering: the preface, chapters
+    1 and 2, the vision and goals (3), the strategies (4) and follow-up (5)."""
     programme = _get_current_programme_or_404(request)
     chapters = (
         Chapter.objects.visible_to(request.user)
         .for_programme(programme)
         .with_sections(request.user)
     )
+    vision = getattr(programme, "vision", None)
+    if vision is not None and not (vision.is_published or request.user.is_staff):
+        vision = None
+    goals = (
+        DevelopmentGoal.objects.visible_to(request.user)
+        .for_programme(programme)
+        .with_sub_targets(request.user)
+    )
+    strategies = (
+        Strategy.objects.visible_to(request.user)
+        .for_programme(programme)
+        .with_sub_strategies(request.user)
+    )
     regional_cores = programme.regional_cores.visible_to(request.user)
     return render(
         request,
         "programme/about.html",
-        {"programme": programme, "chapters": chapters, "regional_cores": regional_cores},
+        {
+            "programme": programme,
+            "outline": programme_outline(chapters),
+            "vision": vision,
+            "goals": goals,
+            "strategies": strategies,
+            "regional_cores": regional_cores,
+        },
     )
 
 
@@ -106,4 +136,12 @@ def history(request):
         )
         .order_by("version_date")
     )
-    return render(request, "programme/history.html", {"programmes": programmes})
+    # The typos of the current programme's source that the portal's text corrects.
+    corrections = SourceCorrection.objects.filter(
+        programme__in=Programme.objects.visible_to(request.user)
+    ).select_related("programme")
+    return render(
+        request,
+        "programme/history.html",
+        {"programmes": programmes, "corrections": corrections},
+    )

@@ -416,18 +416,35 @@ def _fallback(kind: Kind, queryset: QuerySet, query: str, language: str, limit: 
     return hits[: limit + 1]
 
 
+def _word_window(text: str, start: int, width: int) -> tuple[int, int]:
+    """About ``width`` characters of ``text`` from ``start``, both ends at word boundaries:
+    a cut never falls inside a word (a single word longer than the window is kept whole)."""
+    if start > 0 and not text[start - 1].isspace():
+        space = next((i for i in range(start, len(text)) if text[i].isspace()), None)
+        if space is not None and space - start < width // 2:
+            start = space + 1
+        else:  # back to the word's own start rather than into its middle
+            start = max((i + 1 for i in range(start - 1, -1, -1) if text[i].isspace()), default=0)
+    end = min(len(text), start + width)
+    if end < len(text) and not text[end].isspace() and not text[end - 1].isspace():
+        space = max((i for i in range(start, end) if text[i].isspace()), default=None)
+        if space is not None and space > start:
+            end = space
+        else:
+            end = next((i for i in range(end, len(text)) if text[i].isspace()), len(text))
+    return start, end
+
+
 def excerpt(text: str, terms: list[str], width: int = 220) -> SafeString:
-    """About ``width`` characters of ``text`` around the first term, terms in <mark>, escaped."""
+    """About ``width`` characters of ``text`` around the first term, terms in <mark>, escaped,
+    cut at word boundaries ("…" where text was left out)."""
     if not terms:
-        return escape(text[:width])
+        start, end = _word_window(text, 0, width)
+        return mark_safe(escape(text[:end].rstrip()) + (" …" if end < len(text) else ""))  # noqa: S308
     pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE)
     first = pattern.search(text)
-    start = max(0, (first.start() if first else 0) - width // 3)
-    if start:
-        space = text.find(" ", start)
-        start = space + 1 if 0 <= space < start + 20 else start
-    end = min(len(text), start + width)
-    window = text[start:end]
+    start, end = _word_window(text, max(0, (first.start() if first else 0) - width // 3), width)
+    window = text[start:end].strip()
     parts, position = [], 0
     for match in pattern.finditer(window):
         parts.append(escape(window[position : match.start()]))

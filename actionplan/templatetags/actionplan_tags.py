@@ -1,8 +1,9 @@
-"""Actions on the programme's goal and strategy pages, without programme importing us."""
+"""Actions and status on the programme's pages, without programme importing us."""
 
 from django import template
 
 from ..models import Action
+from ..status import programme_status
 
 register = template.Library()
 
@@ -29,3 +30,10 @@ def goal_actions(goal):
 def strategy_actions(strategy):
     actions = list(_public_actions().serving_strategy(strategy)[:LIMIT])
     return {"actions": actions, "heading_id": f"strategy-actions-{strategy.pk}"}
+
+
+@register.inclusion_tag("actionplan/includes/status_band.html")
+def status_band(programme, goals=None, goal=None):
+    """``{% status_band programme goals=goals %}`` on the home page (goals with their
+    sub-targets prefetched), ``{% status_band programme goal=goal %}`` on a goal page."""
+    return {"status": programme_status(programme, goals=goals, goal=goal)}

@@ -8,15 +8,17 @@ from __future__ import annotations
 
 from django import template
 
-from ..charts import format_measure, format_number, sub_target_chart
+from flemingsberg.formatting import format_measure, format_number
+
+from ..charts import sub_target_chart
 from ..progress import GoalSummary, summarise
 
 register = template.Library()
 
 
 @register.simple_tag
-def chart(sub_target, small: bool = False):
-    return sub_target_chart(sub_target, small=small)
+def chart(sub_target, small: bool = False, narrow: bool = False):
+    return sub_target_chart(sub_target, small=small, narrow=narrow)
 
 
 @register.simple_tag
@@ -25,6 +27,7 @@ def goal_summary(sub_targets) -> GoalSummary:
     return summarise(sub_target.progress.status for sub_target in sub_targets)
 
 
+# The portal's one formatter (flemingsberg.formatting), under the names these templates use.
 @register.filter
 def number(value):
     return format_number(value)

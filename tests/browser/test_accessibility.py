@@ -19,10 +19,21 @@ PAGE_TYPES = {
     "indicators": lambda programme: reverse("indicators:overview"),
     "sub-target": lambda programme: _first_sub_target(programme).get_absolute_url(),
     "action-plan": lambda programme: reverse("actionplan:index"),
+    "action": lambda programme: _first_action().get_absolute_url(),
+    "coverage": lambda programme: reverse("actionplan:coverage", kwargs={"year": 2007}),
+    "communication-plan": lambda programme: reverse(
+        "actionplan:communication", kwargs={"year": 2007}
+    ),
     "accessibility-statement": lambda programme: reverse("accessibility"),
     "search": lambda programme: reverse("search:search") + "?q=stad",
     "not-found": lambda programme: reverse("programme:home") + "finns-inte/",
 }
+
+
+def _first_action():
+    from actionplan.models import Action
+
+    return Action.objects.order_by("plan__year", "pk").first()
 
 
 def _first_sub_target(programme):
@@ -58,6 +69,55 @@ def test_no_wcag_21_aa_violations(page, live_url, programme_content, axe, langua
         violations = axe.run(page, options=WCAG_21_AA).response["violations"]
         if violations:
             failures.append(f"{page_type} {path}\n{_report(violations)}")
+    assert failures == [], "\n\n".join(failures)
+
+
+@pytest.mark.parametrize("language", ["sv", "en"])
+def test_no_wcag_21_aa_violations_with_demo_data_on_a_phone_and_a_desktop(
+    page, live_url, programme_content, axe, language
+):
+    """The pages that show status, with a plan in force, values and an assessment: the
+    status band and its bar, the coverage tables and cards, the action cards, charts."""
+    import datetime
+
+    from django.core.management import call_command
+
+    from indicators.models import Assessment, SubTarget
+    from programme.models import Organisation
+
+    call_command("generate_demo_plan", "--actions", "40", "--year", "2026", verbosity=0)
+    call_command("generate_demo_measurements", verbosity=0)
+    sub_target = SubTarget.objects.get(slug="nya-bostader")
+    Assessment.objects.create(
+        sub_target=sub_target,
+        assessed_on=datetime.date(2026, 3, 1),
+        verdict="close",
+        trend="positive",
+        what_is_done_sv="Detaljplaner antas.",
+        what_is_needed_sv="Snabbare bygglov.",
+        author_organisation=Organisation.objects.get(slug="huddinge"),
+        is_published=True,
+    )
+    from django.core.cache import cache
+
+    cache.clear()
+    with translation.override(language):
+        paths = [
+            reverse("programme:home"),
+            programme_content.goals.get(order=4).get_absolute_url(),
+            reverse("actionplan:year", kwargs={"year": 2026}),
+            reverse("actionplan:coverage", kwargs={"year": 2026}),
+            reverse("indicators:overview"),
+            sub_target.get_absolute_url(),
+        ]
+    failures = []
+    for width in (390, 1280):
+        page.set_viewport_size({"width": width, "height": 900})
+        for path in paths:
+            assert page.goto(live_url(path)).status == 200, path
+            violations = axe.run(page, options=WCAG_21_AA).response["violations"]
+            if violations:
+                failures.append(f"{width} px {path}\n{_report(violations)}")
     assert failures == [], "\n\n".join(failures)
 
 

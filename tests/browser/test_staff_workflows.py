@@ -96,7 +96,7 @@ def test_huddinge_coordinator_follows_up_an_own_action_and_is_refused_on_botkyrk
     assert (update.date, update.author) == (datetime.date(2026, 3, 31), coordinator_huddinge)
     # Visitors see the follow-up on the action's public page at once.
     visitor_page.goto(live_url(_public_path(own)))
-    assert "40 %" in visitor_page.locator("main").inner_text()
+    assert "40\xa0%" in visitor_page.locator("main").inner_text()  # a no-break space
     assert "Projektering klar." in visitor_page.locator("main").inner_text()
     visitor.close()
 

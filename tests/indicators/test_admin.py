@@ -37,15 +37,18 @@ def _form_data(client, url: str, **measurement) -> dict:
             data[name] = "on"
         elif value not in (None, False):
             data[name] = value
+    # Every inline posts its management form; the first (measurements) gets one new row.
+    for number, inline in enumerate(response.context["inline_admin_formsets"]):
+        prefix = inline.formset.prefix
+        data.update(
+            {
+                f"{prefix}-TOTAL_FORMS": "1" if number == 0 else "0",
+                f"{prefix}-INITIAL_FORMS": "0",
+                f"{prefix}-MIN_NUM_FORMS": "0",
+                f"{prefix}-MAX_NUM_FORMS": "1000",
+            }
+        )
     prefix = response.context["inline_admin_formsets"][0].formset.prefix
-    data.update(
-        {
-            f"{prefix}-TOTAL_FORMS": "1",
-            f"{prefix}-INITIAL_FORMS": "0",
-            f"{prefix}-MIN_NUM_FORMS": "0",
-            f"{prefix}-MAX_NUM_FORMS": "1000",
-        }
-    )
     data.update({f"{prefix}-0-{key}": value for key, value in measurement.items()})
     return data
 

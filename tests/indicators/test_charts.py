@@ -41,8 +41,9 @@ def test_chart_has_one_point_per_published_value_trend_and_target(sub_target, me
     desc = svg.find("svg:desc", NS)
     assert title.text == "Chart: New homes"
     assert svg.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
-    assert "2018: 1,000 homes; 2020: 3,000 homes; 2022: 4,500 homes" in desc.text
-    assert "Target 2030: 10,000 homes" in desc.text
+    # A no-break space between a figure and its unit (flemingsberg.formatting).
+    assert "2018: 1,000\xa0homes; 2020: 3,000\xa0homes; 2022: 4,500\xa0homes" in desc.text
+    assert "Target 2030: 10,000\xa0homes" in desc.text
     assert "9,999" not in desc.text
 
 

@@ -13,10 +13,10 @@ pytestmark = pytest.mark.django_db
 # (tests/programme/test_fixture_fidelity.py compares them with the seed itself).
 EXPECTED = [
     ("stadskvaliteter-100000-invanare", "absolute", 100000, "invånare"),
-    ("nya-arbetstillfallen", "absolute", 15000, "arbetstillfällen"),
+    ("nya-arbetstillfallen", "new_count", 15000, "arbetstillfällen"),
     ("forskningscentrum", "multiple", 2, "forskningscentrum"),
     ("forskningsanslag", "multiple", 2, "kronor"),
-    ("nya-bostader", "absolute", 10000, "bostäder"),
+    ("nya-bostader", "new_count", 10000, "bostäder"),
     ("attraktiv-plats-att-bo", "share", 90, "%"),
     ("hallbart-resande", "share", 70, "%"),
 ]
@@ -56,9 +56,12 @@ def test_the_2017_figures_are_context_not_baselines(programme_content):
 def test_every_sub_target_shows_no_data_yet(visitor, programme_content):
     html = visitor.get("/indikatorer/").content.decode()
     assert html.count('class="status status-not_enough_data"') >= 7
-    assert html.count("Inga data ännu.") >= 7
+    assert html.count("Inget värde har publicerats ännu.") == 7
     for sub_target in SubTarget.objects.all():
         with translation.override("en"):
             page = visitor.get(sub_target.get_absolute_url()).content.decode()
-        assert "No data yet." in page
-        assert "No baseline is known: no source gives one." in page
+        assert "No value has been published for this sub-target yet" in page
+        if sub_target.counts_from_zero:
+            assert "Zero by definition: the target counts new ones since the programme." in page
+        else:
+            assert "No baseline is known: no source gives one." in page

@@ -31,7 +31,9 @@ def test_overview_lists_every_sub_target_with_status_and_chart(
     assert "css/indicators.css" in html
     for other in SubTarget.objects.all():
         assert other.get_absolute_url().split("/")[-2] in html
-    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 2
+    # A chart only where there are values: the other sub-target shows its target instead.
+    assert html.count('<svg xmlns="http://www.w3.org/2000/svg"') == 1
+    assert html.count('class="target-figure"') == 1
     assert "status-on_track" in html  # 1,000 a year → 2030: 13,000 ≥ 10,000
     assert "status-not_enough_data" in html  # the other sub-target has no value
     assert "style=" not in html and "<script" not in html
@@ -39,7 +41,8 @@ def test_overview_lists_every_sub_target_with_status_and_chart(
 
 def test_overview_shows_no_data_yet_instead_of_a_value(visitor, programme):
     html = visitor.get(_url("indicators:overview")).content.decode()
-    assert "Inga data ännu." in html
+    assert "Inget värde har publicerats ännu." in html
+    assert "<svg" not in html  # no empty chart
 
 
 def test_overview_query_count_does_not_grow_with_sub_targets(
@@ -49,8 +52,9 @@ def test_overview_query_count_does_not_grow_with_sub_targets(
     for sub_target in SubTarget.objects.all():
         measure(sub_target, 2018, 10)
         measure(sub_target, 2020, 20)
-    # 1 current programme, 2 goals, 3 their sub-targets, 4 those targets' published values.
-    with django_assert_max_num_queries(4):
+    # 1 current programme, 2 goals, 3 their sub-targets, 4 those targets' published values,
+    # 5 their published assessments with the assessing organisations.
+    with django_assert_max_num_queries(5):
         response = visitor.get(_url("indicators:overview"))
     assert response.status_code == 200
 
@@ -75,21 +79,25 @@ def test_sub_target_page_without_baseline_shows_no_share_of_the_way(visitor, sub
     url = _url("indicators:sub_target", "en", slug=sub_target.slug)
     html = visitor.get(url).content.decode()
     assert "No baseline is known: no source gives one." in html
-    assert "Not shown: no baseline is known." in html
+    assert "Not shown: no source gives a baseline to start from." in html
 
 
-def test_sub_target_page_without_values_says_no_data_yet(visitor, sub_target):
+def test_sub_target_page_without_values_says_so_and_shows_the_target(visitor, sub_target):
     with translation.override("en"):
         html = visitor.get(_url("indicators:sub_target", "en", slug=sub_target.slug))
-    assert "No data yet." in html.content.decode()
+    html = html.content.decode()
+    assert "No value has been published for this sub-target yet, so there is no status." in html
+    # The target as a large figure, and no empty chart with a lone target line.
+    assert '<span class="target-figure-value">10,000</span>' in html
+    assert "<svg" not in html
 
 
 def test_sub_target_page_query_count(visitor, sub_target, measure, django_assert_max_num_queries):
     measure(sub_target, 2018, 1000)
     measure(sub_target, 2020, 3000)
-    # 1 sub-target with goal, programme and organisation; 2 its published values;
-    # 3 the goal's public actions (once the action plan links actions to goals).
-    with django_assert_max_num_queries(3):
+    # 1 sub-target with goal, programme and organisation; 2 its published values; 3 its
+    # published assessments with their organisations; 4 the goal's public actions.
+    with django_assert_max_num_queries(4):
         assert visitor.get(sub_target.get_absolute_url()).status_code == 200
 
 
@@ -110,8 +118,9 @@ def test_goal_page_shows_sub_targets_with_status_and_summary(visitor, sub_target
     measure(sub_target, 2020, 3000)
     html = visitor.get(sub_target.goal.get_absolute_url()).content.decode()
     assert sub_target.statement in html
-    assert html.count("status-on_track") == 2  # the sub-target and the goal summary
-    assert "1 of 1." in html or "1 av 1." in html
+    # The status band, the goal summary and the sub-target's card.
+    assert html.count("status-on_track") == 3
+    assert "1 av 1." in html
 
 
 def test_sub_target_page_lists_actions_of_adopted_plans_only(visitor, sub_target, programme):

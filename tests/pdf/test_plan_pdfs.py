@@ -84,9 +84,10 @@ def test_plan_pdf_context_takes_the_same_queries_for_5_and_50_actions():
             context = plan_pdf_context(plan)
         assert context["action_count"] == actions
         counts.append(len(queries))
-    # goals, sub-targets, measurements, actions (+lead), action goals, partners, updates,
-    # parties, funding, communication
-    assert counts[0] == counts[1] <= 11, counts
+    # goals, sub-targets, measurements, assessments, actions (+lead), action goals,
+    # partners, updates, parties, funding, communication; for the coverage tables the
+    # strategies and the actions' strategies and sub-strategies
+    assert counts[0] == counts[1] == 14, counts
 
 
 def test_the_report_embeds_the_web_pages_own_chart_svg():

@@ -6,6 +6,7 @@ tests parse the source document itself (the seed) rather than repeating its sent
 so a change to either side shows up.
 """
 
+import json
 import re
 from functools import cache
 from pathlib import Path
@@ -34,15 +35,25 @@ pytestmark = pytest.mark.django_db
 SEED_NAME = "002_22af08feab162fe4.txt"
 MEMO_NAME = "000_0c13cd18091f4e51.txt"
 
-# The only changes the fixture makes to the seed's wording: obvious typos of the source.
-TYPO_FIXES = {
-    "stads kärna": "stadskärna",  # also "stads kärnan", "stads kärnans" (preface)
-    "Stödertörns": "Södertörns",
-    "flerkärning ": "flerkärnig ",
-    "Ett samlade centrum": "Ett samlat centrum",
-    "tydligt och samlade centrum": "tydligt och samlat centrum",
-    "vad om pågår": "vad som pågår",
-}
+
+def _source_corrections() -> dict[str, str]:
+    """The only changes the fixture makes to the seed's wording: obvious typos of the source.
+
+    Read from the content itself (``programme.sourcecorrection`` rows of the fixture, which
+    the history page lists publicly), longest first so that "stads kärnans" is replaced
+    before "stads kärna".
+    """
+    path = Path(settings.BASE_DIR) / "fixtures" / "programme.json"
+    rows = [
+        row["fields"]
+        for row in json.loads(path.read_text(encoding="utf-8"))
+        if row["model"] == "programme.sourcecorrection"
+    ]
+    rows.sort(key=lambda fields: -len(fields["original"]))
+    return {fields["original"]: fields["corrected"] for fields in rows}
+
+
+TYPO_FIXES = _source_corrections()
 SUB_TARGET_PREFIX = "Mätbart delmål 2030:"
 
 HEADING = re.compile(r"^(#+)\s+(.*?)\s*$")
@@ -243,7 +254,8 @@ def test_counts(content):
     assert content.strategies.count() == 3
     assert SubStrategy.objects.filter(strategy__programme=content).count() == 12
     assert content.regional_cores.count() == 8
-    assert list(content.chapters.values_list("number", flat=True)) == [1, 2, 5]
+    # The source's five chapters; 3 and 4 hold the vision, goals and strategies.
+    assert list(content.chapters.values_list("number", flat=True)) == [1, 2, 3, 4, 5]
     assert content.replaces.main_tasks.count() == 5
 
 
@@ -286,7 +298,13 @@ def test_sub_target_values_are_the_statements_numbers(content):
             continue
         numbers = _numbers(target.statement_sv)
         assert f"{target.target_value:f}".rstrip("0").rstrip(".") in numbers
-        assert target.kind == ("share" if "%" in target.statement_sv else "absolute")
+        if "%" in target.statement_sv:
+            assert target.kind == "share"
+        elif " nya " in f" {target.statement_sv} ":
+            # "Minst 15 000 nya arbetstillfällen": new things, counted from zero.
+            assert target.kind == "new_count"
+        else:
+            assert target.kind == "absolute"
 
 
 def test_strategies_and_their_introductions(content):
@@ -319,7 +337,7 @@ def test_trend_and_challenge_headings(content):
 
 def test_chapter_titles_and_section_headings_in_order(content):
     lines = seed_lines()
-    for number in (1, 2, 5):
+    for number in (1, 2, 3, 4, 5):
         chapter = content.chapters.get(number=number)
         heading = next(
             strip_markup(m.group(2))
@@ -328,6 +346,8 @@ def test_chapter_titles_and_section_headings_in_order(content):
         )
         assert f"{number}. {chapter.title_sv}".casefold() == heading.casefold()
         assert not chapter.title_sv.isupper()  # sentence case, not the seed's capitals
+        if chapter.holds_goals or chapter.holds_strategies:
+            continue  # their headings are the vision, the goals and the strategies
         headings = [
             fix(strip_markup(text)) for kind, text in blocks(chapter_lines(number)) if kind == "###"
         ]
@@ -360,6 +380,18 @@ def test_typos_of_the_source_are_not_carried_over(content):
     for wrong in TYPO_FIXES:
         assert wrong.casefold() not in corpus, wrong
     assert "det samlade centrumet" in corpus  # correct Swedish, kept
+
+
+def test_each_listed_correction_is_a_typo_of_the_source(content):
+    # Six typos in eight rows (three forms of "stads kärna"): each is in the source as it
+    # is quoted, and its correction is what the content says instead.
+    assert len(TYPO_FIXES) == 8
+    source = seed_text()
+    corpus = swedish_corpus()
+    for wrong, right in TYPO_FIXES.items():
+        assert wrong in source, wrong
+        assert right.casefold() in corpus, right
+    assert content.source_corrections.count() == len(TYPO_FIXES)
 
 
 def test_every_translated_field_has_english(content):

@@ -205,3 +205,14 @@ def test_header_has_a_labelled_search_form(visitor, searchable):
 def test_sqlite_fallback_matches_every_word(visitor, searchable):
     assert _titles(visitor.get(_url(), {"q": "cykelstråk riksten"})) == ["Cykelstråk till Riksten"]
     assert _titles(visitor.get(_url(), {"q": "cykelstråk zebra"})) == []
+
+
+def test_excerpt_is_cut_at_word_boundaries():
+    words = [f"ord{number}" for number in range(100)]
+    text = " ".join(words[:50]) + " bostäder " + " ".join(words[50:])
+    html = engine.excerpt(text, ["bostäder"], width=120)
+    assert html.startswith("… ") and html.endswith(" …")
+    inner = html[2:-2].replace("<mark>", "").replace("</mark>", "")
+    assert all(word in words or word == "bostäder" for word in inner.split())
+    short = engine.excerpt(text, [], width=50)
+    assert all(word in words for word in short.removesuffix(" …").split())

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from actionplan.models import Action, ActionPartner, ActionPlan, ActionStatus
 from flemingsberg.cache import content_changed
-from programme.models import Organisation, Programme
+from programme.models import Organisation, Programme, SubStrategy
 
 
 class Command(BaseCommand):
@@ -34,6 +34,9 @@ class Command(BaseCommand):
             raise CommandError(f"A demo plan for {year} exists already.")
         parties = list(Organisation.objects.filter(is_party=True))
         goals = list(programme_obj.goals.all())
+        sub_strategies = list(
+            SubStrategy.objects.filter(strategy__programme=programme_obj).select_related("strategy")
+        )
         if not parties:
             raise CommandError("No parties: load the content first.")
         rng = random.Random(seed)  # noqa: S311 – demo data, not security
@@ -47,7 +50,8 @@ class Command(BaseCommand):
             notes_en="Generated demonstration data – not a real action plan.",
             status=ActionPlan.Status.ADOPTED,
             decision_date=datetime.date(year - 1, 12, 1),
-            decision_body="[DEMO]",
+            decision_body_sv="[DEMO]",
+            decision_body_en="[DEMO]",
             is_demo=True,
         )
         statuses = [ActionStatus.PLANNED, ActionStatus.ONGOING, ActionStatus.POSTPONED]
@@ -75,6 +79,18 @@ class Command(BaseCommand):
             through.objects.bulk_create(
                 through(action_id=action.pk, developmentgoal_id=rng.choice(goals).pk)
                 for action in created
+            )
+        if sub_strategies:
+            # Each action follows one sub-strategy and its main strategy (the coverage
+            # table counts both ways an action can serve a strategy).
+            chosen = {action.pk: rng.choice(sub_strategies) for action in created}
+            Action.sub_strategies.through.objects.bulk_create(
+                Action.sub_strategies.through(action_id=pk, substrategy_id=sub.pk)
+                for pk, sub in chosen.items()
+            )
+            Action.strategies.through.objects.bulk_create(
+                Action.strategies.through(action_id=pk, strategy_id=sub.strategy_id)
+                for pk, sub in chosen.items()
             )
         ActionPartner.objects.bulk_create(
             ActionPartner(

@@ -17,7 +17,8 @@ DEMO_NOTE = "DEMO – fiktiva värden"
 class Command(BaseCommand):
     help = (
         "Add fictitious, published measurements 2018–2024 to every sub-target that has a "
-        "target value, each marked with the source note “DEMO – fiktiva värden”. "
+        "target value, each marked as demo data (is_demo, and the source note "
+        "“DEMO – fiktiva värden”): pages, charts and PDFs show a DEMO mark with them. "
         "--remove deletes them again. For demos and screenshots only."
     )
 
@@ -27,7 +28,7 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def handle(self, *args, remove: bool = False, seed: int = 2050, **options):
-        deleted, _ = Measurement.objects.filter(source_note=DEMO_NOTE).delete()
+        deleted, _ = Measurement.objects.filter(is_demo=True).delete()
         content_changed()  # also said by each saved value's signal; here for the removal
         if remove:
             self.stdout.write(f"Removed {deleted} demo values.")
@@ -54,6 +55,7 @@ class Command(BaseCommand):
                         str(round(value, 1 if sub_target.kind == SubTarget.Kind.SHARE else 0))
                     ),
                     source_note=DEMO_NOTE,
+                    is_demo=True,
                     is_published=True,
                 )
                 created += 1
