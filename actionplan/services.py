@@ -199,8 +199,10 @@ def add_follow_up(
     text_en: str = "",
 ) -> FollowUpUpdate:
     """Record a follow-up update and make it the action's current state."""
-    if not Action.objects.modifiable_by(by).filter(pk=action.pk).exists():
-        raise PermissionDenied(_("You may not follow up this action."))
+    if not Action.objects.followable_by(by).filter(pk=action.pk).exists():
+        raise PermissionDenied(
+            _("You may not follow up this action (only actions of an adopted plan have follow-up).")
+        )
     update = FollowUpUpdate(
         action=action,
         date=date,
