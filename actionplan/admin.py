@@ -19,9 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
 
 from flemingsberg.edit_conflicts import EditConflictAdminMixin
+from flemingsberg.history import ReadableHistoryAdmin
 from programme.models import Organisation
 
 from . import services
@@ -130,7 +130,7 @@ def roll_forward(modeladmin, request, queryset):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(
-    EditConflictAdminMixin, PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin
+    EditConflictAdminMixin, PlanPDFAdminMixin, ReadableHistoryAdmin, TranslationAdmin
 ):
     list_display = ["title", "year", "programme", "status", "decision_date", "demo_marker"]
     list_filter = ["status", "programme", "is_demo"]
@@ -138,6 +138,7 @@ class ActionPlanAdmin(
     search_fields = ["title", "notes"]
     inlines = [FundingInline, TransitionInline]
     actions = [roll_forward]
+    history_related = ((_("funding"), FundingContribution.history, "plan_id"),)
     change_form_template = "actionplan/admin/plan_change_form.html"
 
     @admin.display(description=_("demo"), boolean=False)
@@ -272,7 +273,7 @@ class FollowUpUpdateInline(TranslationTabularInline):
 
 
 @admin.register(Action)
-class ActionAdmin(EditConflictAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class ActionAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     form = ActionAdminForm
     list_display = ["number", "title", "plan", "lead_organisation", "status", "progress"]
     list_display_links = ["number", "title"]
@@ -282,6 +283,10 @@ class ActionAdmin(EditConflictAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     autocomplete_fields = ["lead_organisation", "funder", "predecessor"]
     filter_horizontal = ["goals", "strategies", "sub_strategies"]
     inlines = [ActionPartnerInline, FollowUpUpdateInline]
+    history_related = (
+        (_("co-responsible organisations"), ActionPartner.history, "action_id"),
+        (_("follow-up updates"), FollowUpUpdate.history, "action_id"),
+    )
 
     def get_queryset(self, request):
         # Everyone with view permission sees every action (steering reads all); what each
@@ -431,7 +436,7 @@ class FollowUpUpdateAdminForm(forms.ModelForm):
 
 
 @admin.register(FollowUpUpdate)
-class FollowUpUpdateAdmin(EditConflictAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class FollowUpUpdateAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     form = FollowUpUpdateAdminForm
     list_display = ["action", "date", "status", "progress", "author"]
     list_filter = ["status"]
@@ -480,7 +485,7 @@ class CommunicationActivityAdminForm(DecisionFormMixin, forms.ModelForm):
 
 
 @admin.register(CommunicationActivity)
-class CommunicationActivityAdmin(EditConflictAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class CommunicationActivityAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     form = CommunicationActivityAdminForm
     list_display = ["title", "plan", "responsible_organisation", "timing", "status"]
     list_filter = ["plan", "status"]

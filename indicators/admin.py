@@ -13,8 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
-from simple_history.admin import SimpleHistoryAdmin
 
+from flemingsberg.edit_conflicts import EditConflictAdminMixin
+from flemingsberg.history import ReadableHistoryAdmin
 from programme.admin import publish, unpublish
 
 from .models import Measurement, SubTarget
@@ -46,7 +47,7 @@ class MeasurementInline(admin.TabularInline):
 
 
 @admin.register(SubTarget)
-class SubTargetAdmin(TranslationAdmin):
+class SubTargetAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     list_display = ["statement", "goal", "kind", "measuring_organisation", "status", "is_published"]
     list_filter = ["goal__programme", "goal", "kind", "measuring_organisation", "is_published"]
     list_select_related = ["goal", "measuring_organisation"]
@@ -54,6 +55,7 @@ class SubTargetAdmin(TranslationAdmin):
     autocomplete_fields = ["measuring_organisation"]
     actions = [publish, unpublish]
     inlines = [MeasurementInline]
+    history_related = ((_("measurements"), Measurement.history, "sub_target_id"),)
 
     def get_queryset(self, request):
         # The status column reads the published measurements: one prefetch, not one per row.
@@ -103,7 +105,7 @@ class SubTargetAdmin(TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(ImportMixin, SimpleHistoryAdmin):
+class MeasurementAdmin(EditConflictAdminMixin, ImportMixin, ReadableHistoryAdmin):
     """Measurements one by one, their history, and the import of a CSV or XLSX file.
 
     The import checks every row in a dry run first; the confirm step is offered only when

@@ -1,3 +1,8 @@
+"""Translated fields, then history (after modeltranslation, so that the historical table
+gets the _sv/_en columns too; Measurement declares its history in models.py, it has no
+translated fields)."""
+
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import SubTarget
@@ -13,3 +18,6 @@ class SubTargetTranslation(TranslationOptions):
         "indicator_definition",
         "data_source",
     )
+
+
+simple_history.register(SubTarget, app="indicators")

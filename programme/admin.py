@@ -6,8 +6,11 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
+from simple_history.utils import bulk_update_with_history
 
 from flemingsberg.cache import content_changed
+from flemingsberg.edit_conflicts import EditConflictAdminMixin
+from flemingsberg.history import ReadableHistoryAdmin
 
 from .models import (
     Chapter,
@@ -24,27 +27,36 @@ from .models import (
 )
 
 
+def set_published(queryset, value: bool, *, by) -> int:
+    """Publish or unpublish the rows that are not so yet, each change in their history."""
+    rows = list(queryset.exclude(is_published=value))
+    for row in rows:
+        row.is_published = value
+    if rows:
+        bulk_update_with_history(rows, queryset.model, ["is_published"], default_user=by)
+    content_changed()  # a bulk update sends no signals: the public pages must go
+    return len(rows)
+
+
 @admin.action(description=_("Publish selected items"))
 def publish(modeladmin, request, queryset):
-    updated = queryset.update(is_published=True)
-    content_changed()  # update() sends no signals: the public pages must go
+    updated = set_published(queryset, True, by=request.user)
     modeladmin.message_user(request, _("%(count)d items published.") % {"count": updated})
 
 
 @admin.action(description=_("Unpublish selected items (make them drafts)"))
 def unpublish(modeladmin, request, queryset):
-    updated = queryset.update(is_published=False)
-    content_changed()
+    updated = set_published(queryset, False, by=request.user)
     modeladmin.message_user(request, _("%(count)d items made drafts.") % {"count": updated})
 
 
-class PublishableAdmin(TranslationAdmin):
+class PublishableAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     actions = [publish, unpublish]
     list_filter = ["is_published"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(TranslationAdmin):
+class OrganisationAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     list_display = ["name", "short_name", "slug", "kind", "is_party", "order"]
     list_editable = ["order"]
     list_filter = ["is_party", "kind"]
@@ -72,6 +84,10 @@ class ProgrammeAdmin(PublishableAdmin):
     filter_horizontal = ["owners"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [VisionInline, MainTaskInline]
+    history_related = (
+        (_("vision"), Vision.history, "programme_id"),
+        (_("main tasks"), MainTask.history, "programme_id"),
+    )
 
 
 class SubStrategyInline(TranslationStackedInline):
@@ -100,6 +116,7 @@ class StrategyAdmin(PublishableAdmin):
     filter_horizontal = ["goals"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [SubStrategyInline]
+    history_related = ((_("sub-strategies"), SubStrategy.history, "strategy_id"),)
 
 
 @admin.register(SubStrategy)
@@ -126,6 +143,7 @@ class ChapterAdmin(PublishableAdmin):
     search_fields = ["title", "introduction"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ChapterSectionInline]
+    history_related = ((_("chapter sections"), ChapterSection.history, "chapter_id"),)
 
 
 @admin.register(ChapterSection)
@@ -162,7 +180,7 @@ class MainTaskAdmin(PublishableAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(admin.ModelAdmin):
+class StaffMembershipAdmin(ReadableHistoryAdmin):
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     list_select_related = ["user", "organisation"]

@@ -1,3 +1,7 @@
+"""Translated fields, then history: simple_history is registered here, after
+modeltranslation, so that the historical tables get the _sv/_en columns too."""
+
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
@@ -8,6 +12,7 @@ from .models import (
     Organisation,
     Programme,
     RegionalCityCore,
+    StaffMembership,
     Strategy,
     SubStrategy,
     Vision,
@@ -62,3 +67,20 @@ class ChapterSectionTranslation(TranslationOptions):
 @register(RegionalCityCore)
 class RegionalCityCoreTranslation(TranslationOptions):
     fields = ("name",)
+
+
+# Every model staff edit has a history (who changed what, when).
+for model in (
+    Organisation,
+    Programme,
+    MainTask,
+    Vision,
+    DevelopmentGoal,
+    Strategy,
+    SubStrategy,
+    Chapter,
+    ChapterSection,
+    RegionalCityCore,
+    StaffMembership,
+):
+    simple_history.register(model, app="programme")
