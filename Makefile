@@ -49,6 +49,9 @@ bench: install system-packages
 	$(BIN)/python -m benchmarks.run
 
 # After changing UI strings: update the catalogues, translate locale/sv, then compile.
+# msgmerge's guesses ("fuzzy") are emptied, so a new text shows up as untranslated (the
+# catalogue test names it) instead of carrying a neighbour's translation.
 messages: install
 	DEBUG=1 $(BIN)/python manage.py makemessages -l sv -l en --ignore=.venv --ignore=staticfiles --ignore=tests --no-location
+	for po in locale/*/LC_MESSAGES/django.po; do msgattrib --clear-fuzzy --empty --no-obsolete -o $$po $$po; done
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv

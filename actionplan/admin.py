@@ -1,10 +1,11 @@
 """Editing action plans in the admin.
 
-Who may change what is decided by ``Action.objects.modifiable_by(user)`` (object level)
-on top of the role's model permissions (``programme/roles.py``). Every staff user may
-*see* every action (the steering group reads everything); a coordinator opening another
-party's action gets a read-only page, and a POST is refused with 403 (Django's
-changeform refuses a POST without change permission). ``save_model`` checks again.
+Who may do what is ``programme.roles``, asked through ``programme.admin_rules`` (model
+permission and object scope: a coordinator changes the actions their organisation leads or
+is co-responsible for). Every staff user may *see* every action (the steering group reads
+everything); a coordinator opening another party's action gets a read-only page, and a POST
+is refused with 403. The admin classes here add the plans' lifecycle: what an adopted plan
+freezes, and which plans take new actions.
 """
 
 from __future__ import annotations
@@ -22,6 +23,8 @@ from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
 
 from flemingsberg.edit_conflicts import EditConflictAdminMixin
 from flemingsberg.history import ReadableHistoryAdmin
+from programme import roles
+from programme.admin_rules import RulesAdminMixin, RulesInlineMixin
 from programme.models import Organisation
 
 from . import services
@@ -33,22 +36,16 @@ from .models import (
     FollowUpUpdate,
     FundingContribution,
     PlanTransition,
-    is_programme_editor,
-    membership_of,
 )
-from .pdf_admin import PlanPDFAdminMixin
+from .pdf_admin import PlanPDFAdminMixin, export_follow_up_reports
 
 STATE_FIELDS = ("status", "progress", "completed_on")
 
 
-def _own_organisation_id(request) -> int | None:
-    membership = membership_of(request.user)
-    return membership.organisation_id if membership else None
-
-
 class DecisionInlineMixin:
     """An inline of rows that are part of the plan's decision: no adding, changing or
-    deleting once the parent is adopted (the models refuse it too; see DecisionContent)."""
+    deleting once the parent is adopted (the models refuse it too; see DecisionContent).
+    Put after RulesInlineMixin: the rules answer first, this narrows."""
 
     def _decided(self, obj) -> bool:
         return obj is not None and obj.pk is not None and obj.is_decided()
@@ -82,13 +79,13 @@ class DecisionFormMixin:
         return cleaned
 
 
-class FundingInline(DecisionInlineMixin, admin.TabularInline):
+class FundingInline(RulesInlineMixin, DecisionInlineMixin, admin.TabularInline):
     model = FundingContribution
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class TransitionInline(admin.TabularInline):
+class TransitionInline(RulesInlineMixin, admin.TabularInline):
     model = PlanTransition
     extra = 0
     can_delete = False
@@ -110,10 +107,10 @@ class TransitionForm(forms.Form):
     note = forms.CharField(required=False, max_length=300)
 
 
-@admin.action(description=_("Create next year's draft plan from the selected plans"))
+@admin.action(
+    description=_("Create next year's draft plan from the selected plans"), permissions=["move"]
+)
 def roll_forward(modeladmin, request, queryset):
-    if not services.can_transition(request.user):
-        raise PermissionDenied
     for plan in queryset:
         try:
             new_plan, count = services.plan_roll_forward(plan=plan, by=request.user)
@@ -130,14 +127,18 @@ def roll_forward(modeladmin, request, queryset):
 
 @admin.register(ActionPlan)
 class ActionPlanAdmin(
-    EditConflictAdminMixin, PlanPDFAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+    RulesAdminMixin,
+    EditConflictAdminMixin,
+    PlanPDFAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
 ):
     list_display = ["title", "year", "programme", "status", "decision_date", "demo_marker"]
     list_filter = ["status", "programme", "is_demo"]
     list_select_related = ["programme"]
     search_fields = ["title", "notes"]
     inlines = [FundingInline, TransitionInline]
-    actions = [roll_forward]
+    actions = [roll_forward, export_follow_up_reports]
     history_related = ((_("funding"), FundingContribution.history, "plan_id"),)
     change_form_template = "actionplan/admin/plan_change_form.html"
 
@@ -145,11 +146,16 @@ class ActionPlanAdmin(
     def demo_marker(self, obj):
         return "DEMO" if obj.is_demo else ""
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if not services.can_transition(request.user):
-            actions.pop("roll_forward", None)
-        return actions
+    def has_move_permission(self, request):
+        return roles.may_move_plans(request.user)
+
+    def revert_refusal(self, request, obj):
+        if obj.is_frozen:
+            return gettext(
+                "The plan %(plan)s is adopted: its content is the decision and is not reverted "
+                "to an earlier version."
+            ) % {"plan": obj}
+        return None
 
     def get_readonly_fields(self, request, obj=None):
         # The state and the decision change only through a recorded transition.
@@ -191,17 +197,16 @@ class ActionPlanAdmin(
         if plan is not None:
             extra_context.update(
                 plan=plan,
-                can_transition=services.can_transition(request.user),
+                can_transition=roles.may_move_plans(request.user),
                 allowed_transitions=[ActionPlan.Status(s) for s in plan.allowed_transitions()],
-                can_import=request.user.has_perm("actionplan.add_action")
-                or request.user.has_perm("actionplan.change_action"),
+                can_import=bool(roles.import_scope(request.user, Action)),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request, object_id):
         if request.method != "POST":
             return HttpResponseNotAllowed(["POST"])
-        if not services.can_transition(request.user):
+        if not roles.may_move_plans(request.user):
             raise PermissionDenied
         plan = get_object_or_404(ActionPlan, pk=object_id)
         form = TransitionForm(request.POST)
@@ -244,16 +249,15 @@ class ActionAdminForm(DecisionFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ActionPartnerInline(DecisionInlineMixin, admin.TabularInline):
+class ActionPartnerInline(RulesInlineMixin, DecisionInlineMixin, admin.TabularInline):
     model = ActionPartner
     extra = 0
     autocomplete_fields = ["organisation"]
 
 
-class FollowUpUpdateInline(TranslationTabularInline):
-    """Follow-up is added, not rewritten: past updates change only by an editor (authors
-    correct their own under "Follow-up updates"). Only actions of an adopted plan have
-    follow-up."""
+class FollowUpUpdateInline(RulesInlineMixin, TranslationTabularInline):
+    """Follow-up is added, not rewritten: past updates change only by an editor
+    (``programme.roles`` gives coordinators no change or delete on them)."""
 
     model = FollowUpUpdate
     extra = 0
@@ -261,19 +265,12 @@ class FollowUpUpdateInline(TranslationTabularInline):
     readonly_fields = ["author"]
 
     def has_add_permission(self, request, obj=None):
-        if obj is None or obj.pk is None:
-            return False
-        return Action.objects.followable_by(request.user).filter(pk=obj.pk).exists()
-
-    def has_change_permission(self, request, obj=None):
-        return is_programme_editor(request.user)
-
-    def has_delete_permission(self, request, obj=None):
-        return is_programme_editor(request.user)
+        # Only an action of an adopted plan is followed up (roles.may_follow_up).
+        return obj is not None and roles.may_follow_up(request.user, obj)
 
 
 @admin.register(Action)
-class ActionAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
+class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     form = ActionAdminForm
     list_display = ["number", "title", "plan", "lead_organisation", "status", "progress"]
     list_display_links = ["number", "title"]
@@ -288,31 +285,27 @@ class ActionAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
         (_("follow-up updates"), FollowUpUpdate.history, "action_id"),
     )
 
-    def get_queryset(self, request):
-        # Everyone with view permission sees every action (steering reads all); what each
-        # may change is narrowed per object below, with the same modifiable_by().
-        return super().get_queryset(request)
-
     def _may_modify(self, request, obj) -> bool:
-        return Action.objects.modifiable_by(request.user).filter(pk=obj.pk).exists()
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or self._may_modify(request, obj)
+        return roles.may(request.user, "change", Action, obj)
 
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
+        if obj is not None and obj.plan.is_frozen:
             return False
-        if obj is None:
-            return True
-        return not obj.plan.is_frozen and self._may_modify(request, obj)
+        return super().has_delete_permission(request, obj)
+
+    def revert_refusal(self, request, obj):
+        if obj.plan.is_frozen:
+            return gettext(
+                "The plan %(plan)s is adopted: this action is part of the decision and is not "
+                "reverted to an earlier version. Its follow-up goes on through updates."
+            ) % {"plan": obj.plan}
+        return None
 
     def get_readonly_fields(self, request, obj=None):
         readonly = []
         if obj is not None and obj.is_decided():
             readonly += Action.decision_columns()
-        elif obj is not None and not is_programme_editor(request.user):
+        elif obj is not None and not roles.is_editor(request.user):
             # A coordinator keeps their actions in their party: no moving them elsewhere.
             readonly += ["plan", "lead_organisation"]
         return readonly
@@ -320,14 +313,16 @@ class ActionAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "plan":
             kwargs["queryset"] = ActionPlan.objects.exclude(status__in=ActionPlan.FROZEN_STATUSES)
-        elif db_field.name == "lead_organisation" and not is_programme_editor(request.user):
-            kwargs["queryset"] = Organisation.objects.filter(pk=_own_organisation_id(request))
+        elif db_field.name == "lead_organisation" and not roles.is_editor(request.user):
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk=roles.organisation_id_of(request.user)
+            )
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
     def get_autocomplete_fields(self, request):
         fields = super().get_autocomplete_fields(request)
-        if not is_programme_editor(request.user):
+        if not roles.is_editor(request.user):
             # A restricted choice list: a plain select shows exactly the own party.
             fields = [name for name in fields if name != "lead_organisation"]
         return fields
@@ -359,20 +354,12 @@ class ActionAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
                 )
         return super().change_view(request, object_id, form_url, extra_context)
 
-    def save_model(self, request, obj, form, change):
-        # The second line of defence behind has_change_permission and the form's choices.
-        if not is_programme_editor(request.user):
-            if change and not self._may_modify(request, obj):
-                raise PermissionDenied
-            if not change and obj.lead_organisation_id != _own_organisation_id(request):
-                raise PermissionDenied
-        super().save_model(request, obj, form, change)
-
     def save_formset(self, request, form, formset, change):
         instances = formset.save(commit=False)
         for instance in instances:
             if isinstance(instance, FollowUpUpdate) and instance.author_id is None:
                 instance.author = request.user
+            instance._history_user = request.user
             instance.save()
         for instance in formset.deleted_objects:
             instance.delete()
@@ -387,7 +374,7 @@ class ActionAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
             for formset in formsets
         )
         state_changed = change and any(name in form.changed_data for name in STATE_FIELDS)
-        if state_changed and action.plan.is_frozen:
+        if state_changed and roles.may_follow_up(request.user, action):
             # The latest follow-up is the action's current state: record the change as
             # one (who, when) so that it is kept, instead of being undone below.
             services.add_follow_up(
@@ -436,7 +423,9 @@ class FollowUpUpdateAdminForm(forms.ModelForm):
 
 
 @admin.register(FollowUpUpdate)
-class FollowUpUpdateAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
+class FollowUpUpdateAdmin(
+    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+):
     form = FollowUpUpdateAdminForm
     list_display = ["action", "date", "status", "progress", "author"]
     list_filter = ["status"]
@@ -456,55 +445,64 @@ class FollowUpUpdateAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, Translat
         return readonly
 
     def has_change_permission(self, request, obj=None):
-        if obj is None:
-            return super().has_change_permission(request, obj)
-        return FollowUpUpdate.objects.correctable_by(request.user).filter(pk=obj.pk).exists()
+        # Editors change every follow-up; an author corrects their own (roles).
+        if super().has_change_permission(request, obj):
+            return True
+        return obj is not None and roles.may_correct_follow_up(request.user, obj)
 
-    def has_delete_permission(self, request, obj=None):
-        return is_programme_editor(request.user) and super().has_delete_permission(request, obj)
+    def save_scope(self, request, obj=None):
+        if obj is not None and roles.may_correct_follow_up(request.user, obj):
+            return roles.EVERYTHING  # this one row, which has_change_permission allowed
+        return super().save_scope(request, obj)
 
     def save_model(self, request, obj, form, change):
-        # Behind the form's choices: the second line of defence.
-        allowed = (
-            FollowUpUpdate.objects.correctable_by(request.user).filter(pk=obj.pk).exists()
-            if change
-            else Action.objects.followable_by(request.user).filter(pk=obj.action_id).exists()
-        )
-        if not allowed:
-            raise PermissionDenied
         if obj.author_id is None:
             obj.author = request.user
         super().save_model(request, obj, form, change)
         obj.action.refresh_current_state()
 
 
-class CommunicationActivityAdminForm(DecisionFormMixin, forms.ModelForm):
+class CommunicationActivityForm(DecisionFormMixin, forms.ModelForm):
     class Meta:
         model = CommunicationActivity
         fields = "__all__"  # noqa: DJ007 – the admin decides what is shown
 
+    def clean(self):
+        cleaned = super().clean()
+        plan = cleaned.get("plan") or (self.instance.plan if self.instance.plan_id else None)
+        if plan is not None:
+            # An activity of one plan communicates that plan's actions: linking another
+            # plan's (a draft's) actions would put them on the public communication plan.
+            foreign = [a for a in cleaned.get("actions") or () if a.plan_id != plan.pk]
+            if foreign:
+                self.add_error(
+                    "actions",
+                    gettext("Only actions of the plan %(plan)s can be linked; not: %(actions)s.")
+                    % {"plan": plan, "actions": ", ".join(str(a) for a in foreign)},
+                )
+            goals = [g for g in cleaned.get("goals") or () if g.programme_id != plan.programme_id]
+            if goals:
+                self.add_error(
+                    "goals", gettext("Only goals of the plan's programme can be linked.")
+                )
+        return cleaned
+
 
 @admin.register(CommunicationActivity)
-class CommunicationActivityAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
-    form = CommunicationActivityAdminForm
+class CommunicationActivityAdmin(
+    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+):
+    form = CommunicationActivityForm
     list_display = ["title", "plan", "responsible_organisation", "timing", "status"]
     list_filter = ["plan", "status"]
     list_select_related = ["plan", "responsible_organisation"]
     search_fields = ["title", "message"]
     filter_horizontal = ["goals", "actions"]
 
-    def _may_modify(self, request, obj) -> bool:
-        return CommunicationActivity.objects.modifiable_by(request.user).filter(pk=obj.pk).exists()
-
-    def has_change_permission(self, request, obj=None):
-        if not super().has_change_permission(request, obj):
-            return False
-        return obj is None or self._may_modify(request, obj)
-
     def has_delete_permission(self, request, obj=None):
-        if not super().has_delete_permission(request, obj):
+        if obj is not None and obj.is_decided():
             return False
-        return obj is None or (not obj.is_decided() and self._may_modify(request, obj))
+        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -513,15 +511,9 @@ class CommunicationActivityAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, T
         return readonly
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        if db_field.name == "responsible_organisation" and not is_programme_editor(request.user):
-            kwargs["queryset"] = Organisation.objects.filter(pk=_own_organisation_id(request))
+        if db_field.name == "responsible_organisation" and not roles.is_editor(request.user):
+            kwargs["queryset"] = Organisation.objects.filter(
+                pk=roles.organisation_id_of(request.user)
+            )
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
-
-    def save_model(self, request, obj, form, change):
-        if not is_programme_editor(request.user) and (
-            obj.responsible_organisation_id != _own_organisation_id(request)
-            or (change and not self._may_modify(request, obj))
-        ):
-            raise PermissionDenied
-        super().save_model(request, obj, form, change)

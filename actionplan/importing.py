@@ -14,8 +14,10 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from programme import roles
+
 from . import services
-from .models import ActionPlan
+from .models import Action, ActionPlan
 from .resources import COLUMNS
 
 CONTENT_TYPES = {
@@ -47,12 +49,8 @@ class ImportForm(forms.Form):
         return cleaned
 
 
-def _may_import(user) -> bool:
-    return user.has_perm("actionplan.add_action") or user.has_perm("actionplan.change_action")
-
-
 def import_view(model_admin, request, object_id):
-    if not _may_import(request.user):
+    if not roles.import_scope(request.user, Action):
         raise PermissionDenied
     plan = get_object_or_404(ActionPlan, pk=object_id)
     report = None
@@ -97,7 +95,7 @@ def import_view(model_admin, request, object_id):
 
 
 def export_view(model_admin, request, object_id, file_format):
-    if not request.user.has_perm("actionplan.view_action"):
+    if not roles.may_view(request.user, Action):
         raise PermissionDenied
     if file_format not in services.FILE_FORMATS:
         raise Http404

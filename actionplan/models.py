@@ -18,36 +18,16 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from programme import roles
 from programme.models import (
     DevelopmentGoal,
     Organisation,
     Programme,
-    StaffMembership,
     Strategy,
     SubStrategy,
 )
 
 PLAN_SPAN_YEARS = 3
-
-
-def membership_of(user) -> StaffMembership | None:
-    """The staff membership of a user, or None (anonymous, or staff without a role)."""
-    if user is None or not user.is_authenticated:
-        return None
-    try:
-        return user.membership
-    except StaffMembership.DoesNotExist:
-        return None
-
-
-def is_programme_editor(user) -> bool:
-    """Superusers and programme editors edit every plan and move plans through the lifecycle."""
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    membership = membership_of(user)
-    return membership is not None and membership.role == StaffMembership.Role.EDITOR
 
 
 def _demo_marked(title: str, is_demo: bool) -> str:
@@ -203,11 +183,13 @@ class ActionPlanQuerySet(models.QuerySet):
         tests), and every page showing one carries a DEMO banner; ``latest_adopted``
         prefers a real plan over a demo one.
         """
-        return self.filter(status__in=ActionPlan.PUBLIC_STATUSES)
+        return self.filter(
+            status__in=ActionPlan.PUBLIC_STATUSES, programme__in=Programme.objects.public()
+        )
 
     def visible_to(self, user):
         """Staff preview drafts and proposals; everyone else sees public plans."""
-        if user is not None and user.is_authenticated and user.is_staff:
+        if roles.may_preview_drafts(user):
             return self
         return self.public()
 
@@ -249,6 +231,8 @@ class ActionPlan(DecisionContent, models.Model):
 
     PUBLIC_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
     FROZEN_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
+    # Adopted plans are carried out and followed up (a superseded one's last follow-up too).
+    FOLLOW_UP_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
     # Which moves a programme editor may make; superseding happens when the next
     # year's plan is adopted (see services.transition_plan), or by hand.
     TRANSITIONS = {
@@ -433,34 +417,31 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def public(self):
-        return self.filter(plan__status__in=ActionPlan.PUBLIC_STATUSES)
+        """Actions of public plans (built on ``ActionPlan.objects.public()``)."""
+        return self.filter(plan__in=ActionPlan.objects.public())
 
     def visible_to(self, user):
-        if user is not None and user.is_authenticated and user.is_staff:
+        if roles.may_preview_drafts(user):
             return self
         return self.public()
 
     def modifiable_by(self, user):
-        """The actions a user may change: every one for editors, own party's for coordinators.
-
-        A coordinator's organisation must lead the action or be co-responsible for it.
-        Steering group members and everyone else change nothing.
-        """
-        if is_programme_editor(user):
-            return self
-        membership = membership_of(user)
-        if (
-            membership is None
-            or membership.role != StaffMembership.Role.COORDINATOR
-            or not user.has_perm("actionplan.change_action")
-        ):
-            return self.none()
-        return self.involving(membership.organisation_id)
+        """The actions a user may change (``programme.roles``: editors every one, a
+        coordinator those their organisation leads or is co-responsible for)."""
+        return roles.scope(user, "change", Action).filter(self)
 
     def followable_by(self, user):
-        """The actions a user may follow up: those they may change, in an adopted (or
-        superseded) plan. A draft is not carried out yet, so it has no follow-up."""
-        return self.modifiable_by(user).filter(plan__status__in=ActionPlan.FROZEN_STATUSES)
+        """The actions the user may add follow-up updates to (``programme.roles``), of
+        plans in follow-up: a draft is not carried out yet, so it has no follow-up."""
+        return roles.follow_up_scope(user).filter(self).in_follow_up()
+
+    def in_follow_up(self):
+        return self.filter(plan__status__in=ActionPlan.FOLLOW_UP_STATUSES)
+
+    def owned_by(self, scope: roles.Scope):
+        if scope.level is roles.Level.LEAD:
+            return self.filter(lead_organisation=scope.organisation_id)
+        return self.involving(scope.organisation_id)
 
     def involving(self, organisation):
         """Led by the organisation or with it as co-responsible (an EXISTS, no duplicates)."""
@@ -469,49 +450,33 @@ class ActionQuerySet(models.QuerySet):
             | Exists(ActionPartner.objects.filter(action=OuterRef("pk"), organisation=organisation))
         )
 
-    def filtered(self, *, goal=None, strategy=None, party=None, status=None):
-        """The public list's combinable filters; each argument narrows, None ignores it."""
-        queryset = self
-        if goal is not None:
-            queryset = queryset.filter(
-                Exists(
-                    Action.goals.through.objects.filter(action=OuterRef("pk"), developmentgoal=goal)
-                )
-            )
-        if strategy is not None:
-            queryset = queryset.filter(
-                Exists(
-                    Action.strategies.through.objects.filter(
-                        action=OuterRef("pk"), strategy=strategy
-                    )
-                )
-                | Exists(
-                    Action.sub_strategies.through.objects.filter(
-                        action=OuterRef("pk"), substrategy__strategy=strategy
-                    )
-                )
-            )
-        if party is not None:
-            queryset = queryset.involving(party)
-        if status:
-            queryset = queryset.filter(status=status)
-        return queryset
-
-    def with_current_state(self):
-        """The action's own status/progress is its current state (kept from the latest
-        follow-up update); this adds the date of that update and how many there are."""
-        return self.annotate(
-            latest_update_on=models.Max("updates__date"),
-            update_count=Count("updates"),
+    def serving_goal(self, goal):
+        """Actions that contribute to the development goal (an EXISTS, no duplicates)."""
+        return self.filter(
+            Exists(Action.goals.through.objects.filter(action=OuterRef("pk"), developmentgoal=goal))
         )
 
-    def for_listing(self):
+    def serving_strategy(self, strategy):
+        """Actions that serve the main strategy or one of its sub-strategies."""
+        return self.filter(
+            Exists(
+                Action.strategies.through.objects.filter(action=OuterRef("pk"), strategy=strategy)
+            )
+            | Exists(
+                Action.sub_strategies.through.objects.filter(
+                    action=OuterRef("pk"), substrategy__strategy=strategy
+                )
+            )
+        )
+
+    def for_listing(self, user=None):
         """Everything a list row shows, in a fixed number of queries: the action with its
-        plan and lead party (one join), goals (one query) and partners (one query)."""
+        plan and lead party (one join), the goals the user may see (one query) and partners
+        (one query)."""
         return self.select_related("plan", "lead_organisation").prefetch_related(
             models.Prefetch(
                 "goals",
-                queryset=DevelopmentGoal.objects.only(
+                queryset=DevelopmentGoal.objects.visible_to(user).only(
                     "id", "slug", "order", "title", "title_sv", "title_en", "programme_id"
                 ),
             ),
@@ -548,6 +513,8 @@ class Action(DecisionContent, models.Model):
     """One action (åtgärd) of a plan."""
 
     Status = ActionStatus
+    # Where a row outside the user's organisation is reported (programme.admin_rules).
+    owner_field = "lead_organisation"
 
     # What the adoption decided; frozen once the plan is adopted. Not the contact person
     # (people change jobs) nor the follow-up (status, progress, completion).
@@ -687,6 +654,15 @@ class Action(DecisionContent, models.Model):
         """The title, marked [DEMO] when the action belongs to a demo plan."""
         return _demo_marked(self.title, self.plan.is_demo)
 
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        if self.lead_organisation_id == scope.organisation_id:
+            return True
+        return (
+            scope.level is roles.Level.INVOLVED
+            and self.pk is not None
+            and self.partners.filter(organisation=scope.organisation_id).exists()
+        )
+
     @property
     def timeframe(self) -> str:
         def point(year, quarter):
@@ -739,6 +715,11 @@ class Action(DecisionContent, models.Model):
         self.refuse_decided_delete()
         return super().delete(*args, **kwargs)
 
+    @property
+    def is_in_follow_up(self) -> bool:
+        """Its plan is adopted (or superseded): it is carried out and followed up."""
+        return self.plan.status in ActionPlan.FOLLOW_UP_STATUSES
+
     def refresh_current_state(self, save: bool = True) -> None:
         """Take status and progress from the latest follow-up update (the current state)."""
         latest = self.updates.order_by("-date", "-pk").first()
@@ -753,7 +734,26 @@ class Action(DecisionContent, models.Model):
             self.save(update_fields=["status", "progress", "completed_on"])
 
 
-class ActionPartner(DecisionContent, models.Model):
+class OfActionQuerySet(models.QuerySet):
+    """Rows that belong to an action: public, and owned, as their action is."""
+
+    def public(self):
+        return self.filter(action__in=Action.objects.public())
+
+    def owned_by(self, scope: roles.Scope):
+        return self.filter(action__in=Action.objects.owned_by(scope))
+
+
+class OfAction:
+    """Owned as the action is (``programme.roles``)."""
+
+    owner_field = "action"
+
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        return self.action_id is not None and self.action.is_owned_by(scope)
+
+
+class ActionPartner(DecisionContent, OfAction, models.Model):
     """An organisation co-responsible for an action, and its role in it."""
 
     DECISION_FIELDS = ("action", "organisation", "role")
@@ -770,6 +770,8 @@ class ActionPartner(DecisionContent, models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=200, blank=True)
+
+    objects = OfActionQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "organisation__order", "organisation__name"]
@@ -790,18 +792,11 @@ class ActionPartner(DecisionContent, models.Model):
         return super().delete(*args, **kwargs)
 
 
-class FollowUpUpdateQuerySet(models.QuerySet):
-    def correctable_by(self, user):
-        """Follow-ups a user may correct: programme editors every one, authors their own
-        (while they may still follow up its action). History keeps the earlier text."""
-        if is_programme_editor(user):
-            return self
-        if user is None or not user.is_authenticated:
-            return self.none()
-        return self.filter(author=user, action__in=Action.objects.followable_by(user))
+class FollowUpUpdateQuerySet(OfActionQuerySet):
+    pass
 
 
-class FollowUpUpdate(models.Model):
+class FollowUpUpdate(OfAction, models.Model):
     """A dated follow-up of an action; the latest is the action's current state."""
 
     action = models.ForeignKey(
@@ -861,17 +856,15 @@ class FollowUpUpdate(models.Model):
 
 
 class CommunicationActivityQuerySet(models.QuerySet):
+    def public(self):
+        """Activities of public plans (built on ``ActionPlan.objects.public()``)."""
+        return self.filter(plan__in=ActionPlan.objects.public())
+
     def modifiable_by(self, user):
-        if is_programme_editor(user):
-            return self
-        membership = membership_of(user)
-        if (
-            membership is None
-            or membership.role != StaffMembership.Role.COORDINATOR
-            or not user.has_perm("actionplan.change_communicationactivity")
-        ):
-            return self.none()
-        return self.filter(responsible_organisation=membership.organisation_id)
+        return roles.scope(user, "change", CommunicationActivity).filter(self)
+
+    def owned_by(self, scope: roles.Scope):
+        return self.filter(responsible_organisation=scope.organisation_id)
 
 
 class CommunicationActivity(DecisionContent, models.Model):
@@ -937,6 +930,7 @@ class CommunicationActivity(DecisionContent, models.Model):
     )
 
     objects = CommunicationActivityQuerySet.as_manager()
+    owner_field = "responsible_organisation"
 
     class Meta:
         ordering = ["plan", "order", "pk"]
@@ -945,6 +939,9 @@ class CommunicationActivity(DecisionContent, models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        return self.responsible_organisation_id == scope.organisation_id
 
     def clean(self):
         self.clean_decision()

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from flemingsberg.pdf import PDFDocument, cached_pdf, render_pdf
 from indicators.models import SubTarget
 from indicators.progress import Status as SubTargetStatus
-from programme.models import DevelopmentGoal, Organisation, StaffMembership
+from programme.models import DevelopmentGoal, Organisation
 
 from .models import (
     Action,
@@ -43,31 +43,6 @@ LANGUAGES = ("sv", "en")
 class Kind(models.TextChoices):
     ACTION_PLAN = "action-plan", _("Action plan")
     FOLLOW_UP = "follow-up-report", _("Follow-up report")
-
-
-# ------------------------------------------------------------------------------ access
-
-
-def may_export_reports(user) -> bool:
-    """Who exports every report from the admin, drafts included.
-
-    Programme editors and steering group members (the issue's rule), and coordinators:
-    they write the follow-up the report shows and check it before the group meets. Each
-    also needs the ``view`` permission on plans that their role's group grants; superusers
-    may always. Anonymous visitors and staff without a role may not.
-    """
-    if user is None or not user.is_authenticated or not user.is_active:
-        return False
-    if user.is_superuser:
-        return True
-    membership = getattr(user, "membership", None)
-    if membership is None or not user.is_staff:
-        return False
-    return membership.role in {
-        StaffMembership.Role.EDITOR,
-        StaffMembership.Role.STEERING,
-        StaffMembership.Role.COORDINATOR,
-    } and user.has_perm("actionplan.view_actionplan")
 
 
 # ------------------------------------------------------------------------------ context
@@ -108,12 +83,12 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
     """
     programme = plan.programme
     goals = list(
-        DevelopmentGoal.objects.published()
+        DevelopmentGoal.objects.public()
         .for_programme(programme)
         .prefetch_related(
             Prefetch(
                 "sub_targets",
-                queryset=SubTarget.objects.published()
+                queryset=SubTarget.objects.public()
                 .select_related("measuring_organisation")
                 .with_published_measurements(),
             )
@@ -125,7 +100,8 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
         .prefetch_related(
             Prefetch(
                 "goals",
-                queryset=DevelopmentGoal.objects.only(
+                # Public goals only: a draft goal's title never reaches a document.
+                queryset=DevelopmentGoal.objects.public().only(
                     "id", "slug", "order", "title", "title_sv", "title_en", "programme_id"
                 ),
             ),

@@ -10,7 +10,6 @@ import io
 import zipfile
 
 from django.contrib import admin, messages
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.template.loader import select_template
 from django.urls import path
@@ -18,15 +17,14 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from flemingsberg.pdf import pdf_response
+from programme import roles
 
-from .pdf import Kind, may_export_reports, plan_pdf, plan_pdf_filename
+from .pdf import Kind, plan_pdf, plan_pdf_filename
 from .pdf_views import admin_plan_pdf
 
 
-@admin.action(description=_("Export the follow-up report (PDF)"))
+@admin.action(description=_("Export the follow-up report (PDF)"), permissions=["export_reports"])
 def export_follow_up_reports(modeladmin, request, queryset):
-    if not may_export_reports(request.user):
-        raise PermissionDenied
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("sv", "en") else "sv"
     plans = list(queryset.select_related("programme")[:10])
     if not plans:
@@ -49,7 +47,8 @@ def export_follow_up_reports(modeladmin, request, queryset):
 
 
 class PlanPDFAdminMixin:
-    """Adds ``<id>/pdf/<kind>/`` and the export action to the action plan admin."""
+    """Adds ``<id>/pdf/<kind>/`` and the export action's permission to the action plan admin
+    (the admin lists :func:`export_follow_up_reports` among its actions)."""
 
     pdf_change_form_template = "actionplan/pdf/admin_plan_change_form.html"
 
@@ -63,15 +62,12 @@ class PlanPDFAdminMixin:
         ]
         return urls + super().get_urls()
 
-    def get_actions(self, request):
-        actions = super().get_actions(request)
-        if may_export_reports(request.user):
-            actions["export_follow_up_reports"] = self.get_action(export_follow_up_reports)
-        return actions
+    def has_export_reports_permission(self, request):
+        return roles.may_export_reports(request.user)
 
     def render_change_form(self, request, context, add=False, change=False, **kwargs):
         response = super().render_change_form(request, context, add, change, **kwargs)
-        if change and may_export_reports(request.user):
+        if change and roles.may_export_reports(request.user):
             # A child of the admin's own change-form template that adds the PDF buttons.
             names = response.template_name
             names = [names] if isinstance(names, str) else names

@@ -4,7 +4,7 @@
   stored at adoption (``AdoptedPlanDocument``) is served when there is one, so readers
   get exactly the document that was decided on; otherwise a render of the plan as it is.
 * ``admin_plan_pdf`` (admin, see ``pdf_admin.py``): the action plan or the follow-up report
-  of any plan, drafts included, for those ``may_export_reports`` allows.
+  of any plan, drafts included, for those ``programme.roles.may_export_reports`` allows.
 """
 
 from __future__ import annotations
@@ -16,9 +16,10 @@ from django.utils import translation
 from django.views.decorators.http import require_GET
 
 from flemingsberg.pdf import pdf_response
+from programme import roles
 
 from .models import ActionPlan, AdoptedPlanDocument
-from .pdf import Kind, may_export_reports, plan_pdf, plan_pdf_filename
+from .pdf import Kind, plan_pdf, plan_pdf_filename
 
 
 def _get_public_plan_or_404(year: int) -> ActionPlan:
@@ -47,7 +48,7 @@ def public_plan_pdf(request, year: int):
 
 def admin_plan_pdf(request, object_id, kind: str):
     """Any plan's document for staff who may export reports (drafts included)."""
-    if not may_export_reports(request.user):
+    if not roles.may_export_reports(request.user):
         raise PermissionDenied
     if kind not in Kind.values:
         raise Http404

@@ -19,9 +19,10 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources
 
+from programme import roles
 from programme.models import DevelopmentGoal, Organisation, Strategy, SubStrategy
 
-from .models import Action, ActionPartner, ActionPlan, ActionStatus, is_programme_editor
+from .models import Action, ActionPartner, ActionPlan, ActionStatus
 
 LIST_SEPARATOR = ";"
 
@@ -219,16 +220,16 @@ class ActionResource(resources.ModelResource):
                 "avbruten": "cancelled",
             }
         )
-        self.is_editor = is_programme_editor(self.user)
-        membership = getattr(self.user, "membership", None) if self.user else None
-        self.own_organisation_id = membership.organisation_id if membership else None
+        # Which actions this import may create or change (programme.roles): every one for
+        # editors; for a coordinator those their organisation leads, and no other lead.
+        self.rows = roles.import_scope(self.user, Action)
+        self.is_editor = self.rows.everything
+        self.own_organisation_id = self.rows.organisation_id
         self.modifiable_ids = (
             None
             if self.is_editor
             else set(
-                Action.objects.in_plan(self.plan)
-                .modifiable_by(self.user)
-                .values_list("pk", flat=True)
+                self.rows.filter(Action.objects.in_plan(self.plan)).values_list("pk", flat=True)
             )
         )
         self.seen_numbers: dict[str, int] = {}

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from flemingsberg.cache import content_changed
+from programme import roles
 
 from .models import (
     Action,
@@ -19,11 +20,6 @@ from .models import (
     FollowUpUpdate,
     PlanTransition,
 )
-
-
-def can_transition(user) -> bool:
-    """Only programme editors (the role's ``transition_actionplan`` permission) move plans."""
-    return bool(user and user.is_active and user.has_perm("actionplan.transition_actionplan"))
 
 
 @transaction.atomic
@@ -42,7 +38,7 @@ def transition_plan(
     Adopting a plan supersedes the programme's earlier adopted plans (of the same kind,
     real or demo), each move recorded as well.
     """
-    if not can_transition(by):
+    if not roles.may_move_plans(by):
         raise PermissionDenied(_("Only a programme editor may move a plan between states."))
     plan = ActionPlan.objects.select_for_update().get(pk=plan.pk)
     if to_status not in plan.allowed_transitions():
@@ -112,7 +108,7 @@ def plan_roll_forward(*, plan: ActionPlan, by) -> tuple[ActionPlan, int]:
 
     Returns the new plan and how many actions were carried.
     """
-    if not can_transition(by) and not getattr(by, "is_superuser", False):
+    if not roles.may_move_plans(by):
         raise PermissionDenied(_("Only a programme editor may create next year's plan."))
     next_year = plan.year + 1
     if ActionPlan.objects.filter(
@@ -199,7 +195,7 @@ def add_follow_up(
     text_en: str = "",
 ) -> FollowUpUpdate:
     """Record a follow-up update and make it the action's current state."""
-    if not Action.objects.followable_by(by).filter(pk=action.pk).exists():
+    if not roles.may_follow_up(by, action):
         raise PermissionDenied(
             _("You may not follow up this action (only actions of an adopted plan have follow-up).")
         )
@@ -283,7 +279,7 @@ def import_actions(
     from .resources import COLUMNS, REQUIRED_COLUMNS, ActionResource
 
     report = ImportReport(dry_run=dry_run)
-    if not (by.has_perm("actionplan.add_action") or by.has_perm("actionplan.change_action")):
+    if not roles.import_scope(by, Action):
         raise PermissionDenied(_("You may not import actions."))
     if plan.is_frozen:
         report.problems.append(

@@ -6,16 +6,16 @@ number included (``flemingsberg.cache``)."""
 
 from __future__ import annotations
 
-from django import forms
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
-from django.utils.translation import gettext_lazy as _
 
 from flemingsberg.cache import cache_public_page
-from programme.models import DevelopmentGoal, Organisation, Strategy
+from programme import roles
+from programme.models import DevelopmentGoal, Strategy, SubStrategy
 
+from .filters import ActionFilter
 from .models import (
     Action,
     ActionPartner,
@@ -49,52 +49,6 @@ def _years(request):
     )
 
 
-class ActionFilterForm(forms.Form):
-    """The list's filters; GET parameters, so a filtered list is a shareable URL."""
-
-    goal = forms.ModelChoiceField(
-        label=_("Development goal"),
-        queryset=DevelopmentGoal.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All goals"),
-    )
-    strategy = forms.ModelChoiceField(
-        label=_("Main strategy"),
-        queryset=Strategy.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All strategies"),
-    )
-    party = forms.ModelChoiceField(
-        label=_("Party"),
-        queryset=Organisation.objects.none(),
-        to_field_name="slug",
-        required=False,
-        empty_label=_("All parties"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"),
-        choices=[("", _("All statuses")), *ActionStatus.choices],
-        required=False,
-    )
-
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["goal"].queryset = DevelopmentGoal.objects.published().for_programme(
-            plan.programme_id
-        )
-        self.fields["strategy"].queryset = Strategy.objects.published().for_programme(
-            plan.programme_id
-        )
-        self.fields["party"].queryset = Organisation.objects.filter(is_party=True)
-
-    def filters(self) -> dict:
-        if not self.is_valid():
-            return {}
-        return {name: value for name, value in self.cleaned_data.items() if value}
-
-
 @cache_public_page
 def plan_detail(request, year: int | None = None):
     """The action plan of a year (the latest adopted plan without a year), filterable.
@@ -104,13 +58,12 @@ def plan_detail(request, year: int | None = None):
     partners: constant in the number of actions.
     """
     plan = _get_plan_or_404(request, year)
-    form = ActionFilterForm(request.GET or None, plan=plan)
-    filters = form.filters()
-    actions = Action.objects.in_plan(plan).filtered(**filters)
+    filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
+    actions = filters.qs
     status_counts = actions.status_counts()
-    page = Paginator(actions.for_listing().order_by("number", "pk"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    page = Paginator(
+        actions.for_listing(request.user).order_by("number", "pk"), PAGE_SIZE
+    ).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -118,8 +71,8 @@ def plan_detail(request, year: int | None = None):
         "actionplan/plan_detail.html",
         {
             "plan": plan,
-            "form": form,
-            "filtered": bool(filters),
+            "form": filters.form,
+            "filtered": filters.active,
             "page": page,
             "status_counts": [
                 (ActionStatus(value).label, value, count) for value, count in status_counts.items()
@@ -142,9 +95,10 @@ def action_detail(request, year: int, pk: int):
         .select_related("plan", "lead_organisation", "funder", "predecessor__plan")
         .prefetch_related(
             Prefetch("partners", queryset=ActionPartner.objects.select_related("organisation")),
-            "goals",
-            "strategies",
-            "sub_strategies",
+            # Only what the visitor may see: an unpublished goal's title never shows here.
+            Prefetch("goals", queryset=DevelopmentGoal.objects.visible_to(request.user)),
+            Prefetch("strategies", queryset=Strategy.objects.visible_to(request.user)),
+            Prefetch("sub_strategies", queryset=SubStrategy.objects.visible_to(request.user)),
             Prefetch("updates", queryset=FollowUpUpdate.objects.order_by("-date", "-pk")),
             Prefetch(
                 "successors",
@@ -154,7 +108,9 @@ def action_detail(request, year: int, pk: int):
         pk=pk,
     )
     predecessor = action.predecessor
-    if predecessor is not None and not (predecessor.plan.is_public or request.user.is_staff):
+    if predecessor is not None and not (
+        predecessor.plan.is_public or roles.may_preview_drafts(request.user)
+    ):
         predecessor = None
     return render(
         request,
@@ -169,7 +125,11 @@ def communication_plan(request, year: int):
     activities = (
         CommunicationActivity.objects.filter(plan=plan)
         .select_related("responsible_organisation")
-        .prefetch_related("goals", "actions")
+        .prefetch_related(
+            # Linked goals and actions only as far as the visitor may see them.
+            Prefetch("goals", queryset=DevelopmentGoal.objects.visible_to(request.user)),
+            Prefetch("actions", queryset=Action.objects.visible_to(request.user).in_plan(plan)),
+        )
     )
     return render(
         request,

@@ -4,10 +4,13 @@ party, status), by slug. An invalid value is a 400 naming the parameter."""
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import extend_schema_field
 
-from actionplan.models import Action, ActionPlan, ActionStatus
+from actionplan import filters as actionplan_filters
+from actionplan.models import ActionPlan
 from indicators.models import SubTarget
-from programme.models import DevelopmentGoal, Organisation, Strategy
+from programme.models import DevelopmentGoal, Strategy
 
 
 class IntegerFilter(django_filters.NumberFilter):
@@ -64,42 +67,14 @@ class ActionPlanFilter(django_filters.FilterSet):
         fields = ["year", "status"]
 
 
-class ActionFilter(django_filters.FilterSet):
+# In the schema a slug filter is a string (drf-spectacular cannot guess it from the method).
+extend_schema_field(OpenApiTypes.STR)(actionplan_filters.SlugFilter)
+
+
+class ActionFilter(actionplan_filters.ActionFilter):
+    """The action plan page's filters (one FilterSet) and the plan year."""
+
     year = IntegerFilter(field_name="plan__year", help_text="Plan year.")
-    goal = django_filters.CharFilter(method="filter_goal", help_text="Development goal slug.")
-    strategy = django_filters.CharFilter(
-        method="filter_strategy",
-        help_text="Main strategy slug (the action serves it or one of its sub-strategies).",
-    )
-    party = django_filters.CharFilter(
-        method="filter_party",
-        help_text="Organisation slug (e.g. huddinge): actions it leads or is co-responsible for.",
-    )
-    status = django_filters.ChoiceFilter(choices=ActionStatus.choices, help_text="Action status.")
 
-    class Meta:
-        model = Action
+    class Meta(actionplan_filters.ActionFilter.Meta):
         fields = ["year", "goal", "strategy", "party", "status"]
-
-    def filter_goal(self, queryset, name, value):
-        through = Action.goals.through.objects
-        return queryset.filter(
-            Exists(through.filter(action=OuterRef("pk"), developmentgoal__slug=value))
-        )
-
-    def filter_strategy(self, queryset, name, value):
-        return queryset.filter(
-            Exists(
-                Action.strategies.through.objects.filter(
-                    action=OuterRef("pk"), strategy__slug=value
-                )
-            )
-            | Exists(
-                Action.sub_strategies.through.objects.filter(
-                    action=OuterRef("pk"), substrategy__strategy__slug=value
-                )
-            )
-        )
-
-    def filter_party(self, queryset, name, value):
-        return queryset.involving(Organisation.objects.filter(slug=value).values("pk")[:1])

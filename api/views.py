@@ -18,22 +18,6 @@ from . import filters, serializers
 from .language import LanguageMixin
 
 
-def published_programmes():
-    return Programme.objects.published()
-
-
-def published_goals():
-    return DevelopmentGoal.objects.published().filter(programme__is_published=True)
-
-
-def published_strategies():
-    return Strategy.objects.published().filter(programme__is_published=True)
-
-
-def published_sub_targets():
-    return SubTarget.objects.published().filter(goal__in=published_goals())
-
-
 class ReadOnlyViewSet(LanguageMixin, viewsets.ReadOnlyModelViewSet):
     """Read-only, paginated, filterable; texts in the language asked for."""
 
@@ -61,7 +45,7 @@ class ProgrammeViewSet(ReadOnlyViewSet):
     """Versions of the development programme: 2007 (replaced) and Flemingsberg 2050."""
 
     serializer_class = serializers.ProgrammeSerializer
-    queryset = published_programmes().prefetch_related("owners")
+    queryset = Programme.objects.public().prefetch_related("owners")
     lookup_field = "slug"
 
 
@@ -77,12 +61,12 @@ class GoalViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            published_goals()
+            DevelopmentGoal.objects.public()
             .select_related("programme")
             .prefetch_related(
                 Prefetch(
                     "sub_targets",
-                    queryset=SubTarget.objects.published().only("id", "slug", "goal_id"),
+                    queryset=SubTarget.objects.public().only("id", "slug", "goal_id"),
                     to_attr="published_sub_targets",
                 )
             )
@@ -101,17 +85,17 @@ class StrategyViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            published_strategies()
+            Strategy.objects.public()
             .select_related("programme")
             .prefetch_related(
                 Prefetch(
                     "goals",
-                    queryset=DevelopmentGoal.objects.published().only("id", "slug"),
+                    queryset=DevelopmentGoal.objects.public().only("id", "slug"),
                     to_attr="published_goals",
                 ),
                 Prefetch(
                     "sub_strategies",
-                    queryset=SubStrategy.objects.published(),
+                    queryset=SubStrategy.objects.public(),
                     to_attr="published_sub_strategies",
                 ),
             )
@@ -131,7 +115,7 @@ class SubTargetViewSet(ReadOnlyViewSet):
 
     def get_queryset(self):
         return (
-            published_sub_targets()
+            SubTarget.objects.public()
             .select_related("goal", "measuring_organisation")
             .with_published_measurements()
         )
@@ -170,12 +154,12 @@ class ActionViewSet(ReadOnlyViewSet):
                 Prefetch("co_responsible", queryset=Organisation.objects.only("id", "slug")),
                 Prefetch(
                     "goals",
-                    queryset=DevelopmentGoal.objects.published().only("id", "slug"),
+                    queryset=DevelopmentGoal.objects.public().only("id", "slug"),
                     to_attr="published_goals",
                 ),
                 Prefetch(
                     "strategies",
-                    queryset=Strategy.objects.published().only("id", "slug"),
+                    queryset=Strategy.objects.public().only("id", "slug"),
                     to_attr="published_strategies",
                 ),
                 Prefetch("updates", queryset=FollowUpUpdate.objects.order_by("-date", "-pk")),

@@ -16,12 +16,12 @@ from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from programme import roles
 from programme.models import (
     DevelopmentGoal,
     Organisation,
     Publishable,
     PublishableQuerySet,
-    StaffMembership,
 )
 
 from .progress import Progress, compute_progress
@@ -49,33 +49,24 @@ class SubTargetQuerySet(PublishableQuerySet):
         """Visible sub-targets of visible goals, with what their pages show, in 2 queries."""
         return (
             self.visible_to(user)
-            .filter(goal__in=DevelopmentGoal.objects.visible_to(user))
             .select_related("goal", "goal__programme", "measuring_organisation")
             .with_published_measurements()
         )
 
     def modifiable_by(self, user):
-        """Sub-targets whose measurements the user may enter and change.
+        """Sub-targets whose measurements the user may enter (``programme.roles``: editors
+        every one, a coordinator those their organisation measures)."""
+        return roles.scope(user, "add", Measurement).filter(self)
 
-        Programme editors (and superusers) change every sub-target; a coordinator changes
-        those measured by their own organisation; everyone else none.
-        """
-        if user is None or not user.is_authenticated or not user.is_active:
-            return self.none()
-        if user.is_superuser:
-            return self
-        membership = getattr(user, "membership", None)
-        if membership is None:
-            return self.none()
-        if membership.role == StaffMembership.Role.EDITOR:
-            return self
-        if membership.role == StaffMembership.Role.COORDINATOR:
-            return self.filter(measuring_organisation_id=membership.organisation_id)
-        return self.none()
+    def owned_by(self, scope: roles.Scope):
+        return self.filter(measuring_organisation=scope.organisation_id)
 
 
 class SubTarget(Publishable):
     """A measurable sub-target for 2030 (mätbart delmål 2030) of a development goal."""
+
+    public_parent = "goal"
+    owner_field = "measuring_organisation"
 
     class Kind(models.TextChoices):
         ABSOLUTE = "absolute", _("Absolute number to reach")
@@ -202,6 +193,9 @@ class SubTarget(Publishable):
     def __str__(self) -> str:
         return self.statement
 
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        return self.measuring_organisation_id == scope.organisation_id
+
     def get_absolute_url(self) -> str:
         return reverse("indicators:sub_target", kwargs={"slug": self.slug})
 
@@ -252,18 +246,23 @@ class MeasurementQuerySet(PublishableQuerySet):
     def for_download(self):
         """Published values of published sub-targets, with what the open-data columns need."""
         return (
-            self.published()
-            .filter(sub_target__is_published=True, sub_target__goal__is_published=True)
+            self.public()
             .select_related("sub_target", "sub_target__goal")
             .order_by("sub_target__goal__order", "sub_target__order", "period_year")
         )
 
     def modifiable_by(self, user):
-        return self.filter(sub_target__in=SubTarget.objects.modifiable_by(user))
+        return roles.scope(user, "change", Measurement).filter(self)
+
+    def owned_by(self, scope: roles.Scope):
+        return self.filter(sub_target__in=SubTarget.objects.owned_by(scope))
 
 
 class Measurement(Publishable):
     """One value of a sub-target's indicator for one period (a year)."""
+
+    public_parent = "sub_target"
+    owner_field = "sub_target"
 
     sub_target = models.ForeignKey(
         SubTarget,
@@ -322,6 +321,9 @@ class Measurement(Publishable):
 
     def __str__(self) -> str:
         return f"{self.sub_target.slug} {self.period_year}: {self.value}"
+
+    def is_owned_by(self, scope: roles.Scope) -> bool:
+        return self.sub_target_id is not None and self.sub_target.is_owned_by(scope)
 
     def clean(self):
         errors = {}

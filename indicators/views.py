@@ -116,9 +116,7 @@ def _plain(value: Decimal) -> str:
 
 def _public_sub_target_or_404(slug: str) -> SubTarget:
     # Open data is the same for everyone: published sub-targets of published goals only.
-    return get_object_or_404(
-        SubTarget.objects.published().filter(goal__is_published=True), slug=slug
-    )
+    return get_object_or_404(SubTarget.objects.public().filter(goal__is_published=True), slug=slug)
 
 
 @cache_public_page

@@ -6,12 +6,11 @@ from modeltranslation.admin import (
     TranslationStackedInline,
     TranslationTabularInline,
 )
-from simple_history.utils import bulk_update_with_history
 
-from flemingsberg.cache import content_changed
 from flemingsberg.edit_conflicts import EditConflictAdminMixin
 from flemingsberg.history import ReadableHistoryAdmin
 
+from .admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 from .models import (
     Chapter,
     ChapterSection,
@@ -27,36 +26,17 @@ from .models import (
 )
 
 
-def set_published(queryset, value: bool, *, by) -> int:
-    """Publish or unpublish the rows that are not so yet, each change in their history."""
-    rows = list(queryset.exclude(is_published=value))
-    for row in rows:
-        row.is_published = value
-    if rows:
-        bulk_update_with_history(rows, queryset.model, ["is_published"], default_user=by)
-    content_changed()  # a bulk update sends no signals: the public pages must go
-    return len(rows)
-
-
-@admin.action(description=_("Publish selected items"))
-def publish(modeladmin, request, queryset):
-    updated = set_published(queryset, True, by=request.user)
-    modeladmin.message_user(request, _("%(count)d items published.") % {"count": updated})
-
-
-@admin.action(description=_("Unpublish selected items (make them drafts)"))
-def unpublish(modeladmin, request, queryset):
-    updated = set_published(queryset, False, by=request.user)
-    modeladmin.message_user(request, _("%(count)d items made drafts.") % {"count": updated})
-
-
-class PublishableAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
+class PublishableAdmin(
+    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+):
     actions = [publish, unpublish]
     list_filter = ["is_published"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
+class OrganisationAdmin(
+    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+):
     list_display = ["name", "short_name", "slug", "kind", "is_party", "order"]
     list_editable = ["order"]
     list_filter = ["is_party", "kind"]
@@ -66,12 +46,12 @@ class OrganisationAdmin(EditConflictAdminMixin, ReadableHistoryAdmin, Translatio
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
 
-class MainTaskInline(TranslationTabularInline):
+class MainTaskInline(RulesInlineMixin, TranslationTabularInline):
     model = MainTask
     extra = 0
 
 
-class VisionInline(TranslationStackedInline):
+class VisionInline(RulesInlineMixin, TranslationStackedInline):
     model = Vision
     extra = 0
 
@@ -90,7 +70,7 @@ class ProgrammeAdmin(PublishableAdmin):
     )
 
 
-class SubStrategyInline(TranslationStackedInline):
+class SubStrategyInline(RulesInlineMixin, TranslationStackedInline):
     model = SubStrategy
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
@@ -129,7 +109,7 @@ class SubStrategyAdmin(PublishableAdmin):
     prepopulated_fields = {"slug": ("title",)}
 
 
-class ChapterSectionInline(TranslationStackedInline):
+class ChapterSectionInline(RulesInlineMixin, TranslationStackedInline):
     model = ChapterSection
     extra = 0
     prepopulated_fields = {"slug": ("title",)}
@@ -180,7 +160,9 @@ class MainTaskAdmin(PublishableAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(ReadableHistoryAdmin):
+class StaffMembershipAdmin(RulesAdminMixin, ReadableHistoryAdmin):
+    """Who is staff, and in which role: superusers only (no role's group grants it)."""
+
     list_display = ["user", "organisation", "role"]
     list_filter = ["role", "organisation"]
     list_select_related = ["user", "organisation"]

@@ -12,18 +12,32 @@ from django.db.models import Prefetch
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from . import roles
+
 
 class PublishableQuerySet(models.QuerySet):
     """Shared by every public model: drafts never reach anonymous visitors."""
 
     def published(self):
+        """Rows whose own flag is set (see ``public()`` for what visitors may see)."""
         return self.filter(is_published=True)
 
+    def public(self):
+        """What anonymous visitors may see: published, and the parent public too (a goal of
+        an unpublished programme is not public). The model names its parent in
+        ``public_parent``; each level builds on the one above."""
+        rows = self.published()
+        parent = getattr(self.model, "public_parent", None)
+        if parent:
+            parent_model = self.model._meta.get_field(parent).related_model
+            rows = rows.filter(**{f"{parent}__in": parent_model.objects.public()})
+        return rows
+
     def visible_to(self, user):
-        """Staff preview drafts on the public pages; everyone else sees published rows."""
-        if user is not None and user.is_authenticated and user.is_staff:
+        """Staff preview drafts on the public pages; everyone else sees public rows."""
+        if roles.may_preview_drafts(user):
             return self
-        return self.published()
+        return self.public()
 
 
 class Publishable(models.Model):
@@ -146,6 +160,8 @@ class Programme(Publishable):
 class MainTask(Publishable):
     """A main task (huvuduppgift) of the 2007 programme."""
 
+    public_parent = "programme"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="main_tasks", verbose_name=_("programme")
     )
@@ -164,6 +180,8 @@ class MainTask(Publishable):
 
 
 class Vision(Publishable):
+    public_parent = "programme"
+
     programme = models.OneToOneField(
         Programme, on_delete=models.CASCADE, related_name="vision", verbose_name=_("programme")
     )
@@ -206,6 +224,8 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
 class DevelopmentGoal(Publishable):
     """One of the five overall development goals for 2050."""
 
+    public_parent = "programme"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="goals", verbose_name=_("programme")
     )
@@ -244,6 +264,8 @@ class StrategyQuerySet(PublishableQuerySet):
 class Strategy(Publishable):
     """One of the three main strategies (huvudstrategier)."""
 
+    public_parent = "programme"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="strategies", verbose_name=_("programme")
     )
@@ -280,6 +302,8 @@ class Strategy(Publishable):
 
 
 class SubStrategy(Publishable):
+    public_parent = "strategy"
+
     strategy = models.ForeignKey(
         Strategy,
         on_delete=models.CASCADE,
@@ -318,6 +342,8 @@ class ChapterQuerySet(PublishableQuerySet):
 class Chapter(Publishable):
     """A background chapter of the programme (1, 2 and 5 of Flemingsberg 2050)."""
 
+    public_parent = "programme"
+
     programme = models.ForeignKey(
         Programme, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("programme")
     )
@@ -343,6 +369,8 @@ class Chapter(Publishable):
 
 class ChapterSection(Publishable):
     """A section of a chapter; trends and challenges are sections of their own kind."""
+
+    public_parent = "chapter"
 
     class Kind(models.TextChoices):
         TEXT = "text", _("Text")
@@ -377,6 +405,8 @@ class ChapterSection(Publishable):
 class RegionalCityCore(Publishable):
     """One of the eight outer regional city cores of RUF 2010."""
 
+    public_parent = "programme"
+
     programme = models.ForeignKey(
         Programme,
         on_delete=models.CASCADE,
@@ -403,10 +433,7 @@ class RegionalCityCore(Publishable):
 class StaffMembership(models.Model):
     """Which organisation a staff user works for, and in what role."""
 
-    class Role(models.TextChoices):
-        COORDINATOR = "coordinator", _("Coordinator")
-        EDITOR = "editor", _("Programme editor")
-        STEERING = "steering", _("Steering group member")
+    Role = roles.Role
 
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,

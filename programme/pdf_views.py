@@ -32,26 +32,24 @@ def programme_pdf_context(programme: Programme) -> dict:
     Queries: vision (1), goals + sub-targets (2), strategies + sub-strategies + goals
     served (3), chapters + sections (2), regional cores (1), owners (1).
     """
-    goals = list(
-        DevelopmentGoal.objects.published().for_programme(programme).with_sub_targets(None)
-    )
+    goals = list(DevelopmentGoal.objects.public().for_programme(programme).with_sub_targets(None))
     strategies = list(
-        Strategy.objects.published()
+        Strategy.objects.public()
         .for_programme(programme)
         .with_sub_strategies(None)
         .prefetch_related(
-            Prefetch("goals", queryset=DevelopmentGoal.objects.published().order_by("order"))
+            Prefetch("goals", queryset=DevelopmentGoal.objects.public().order_by("order"))
         )
     )
-    chapters = list(Chapter.objects.published().for_programme(programme).with_sections(None))
+    chapters = list(Chapter.objects.public().for_programme(programme).with_sections(None))
     return {
         "programme": programme,
-        "vision": Vision.objects.published().filter(programme=programme).first(),
+        "vision": Vision.objects.public().filter(programme=programme).first(),
         "goals": goals,
         "strategies": strategies,
         "chapters_before": [c for c in chapters if c.number <= CHAPTERS_BEFORE_GOALS],
         "chapters_after": [c for c in chapters if c.number > CHAPTERS_BEFORE_GOALS],
-        "regional_cores": list(programme.regional_cores.published()),
+        "regional_cores": list(programme.regional_cores.public()),
         "owners": list(programme.owners.all()),
     }
 
@@ -59,7 +57,7 @@ def programme_pdf_context(programme: Programme) -> dict:
 def programme_document(language: str) -> PDFDocument | None:
     """The current published programme as a document in ``language``, or None."""
     with translation.override(language):
-        programme = Programme.objects.published().current()
+        programme = Programme.objects.public().current()
         if programme is None:
             return None
         return PDFDocument(

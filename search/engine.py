@@ -78,7 +78,7 @@ def search_language() -> str:
 def _current_programme_id():
     """The programme the public pages show, as a subquery (no query of its own)."""
     return (
-        Programme.objects.published()
+        Programme.objects.public()
         .exclude(status=Programme.Status.REPLACED)
         .order_by("-version_date")
         .values("pk")[:1]
@@ -105,43 +105,43 @@ class Kind:
 
 
 def _goals() -> QuerySet:
-    return DevelopmentGoal.objects.published().filter(programme=_current_programme_id())
+    return DevelopmentGoal.objects.public().filter(programme=_current_programme_id())
 
 
 def _sub_targets() -> QuerySet:
     return (
-        SubTarget.objects.published()
-        .filter(goal__is_published=True, goal__programme=_current_programme_id())
+        SubTarget.objects.public()
+        .filter(goal__programme=_current_programme_id())
         .select_related("goal")
     )
 
 
 def _strategies() -> QuerySet:
-    return Strategy.objects.published().filter(programme=_current_programme_id())
+    return Strategy.objects.public().filter(programme=_current_programme_id())
 
 
 def _sub_strategies() -> QuerySet:
     return (
-        SubStrategy.objects.published()
-        .filter(strategy__is_published=True, strategy__programme=_current_programme_id())
+        SubStrategy.objects.public()
+        .filter(strategy__programme=_current_programme_id())
         .select_related("strategy")
     )
 
 
 def _chapters() -> QuerySet:
-    return Chapter.objects.published().filter(programme=_current_programme_id())
+    return Chapter.objects.public().filter(programme=_current_programme_id())
 
 
 def _sections() -> QuerySet:
     return (
-        ChapterSection.objects.published()
-        .filter(chapter__is_published=True, chapter__programme=_current_programme_id())
+        ChapterSection.objects.public()
+        .filter(chapter__programme=_current_programme_id())
         .select_related("chapter")
     )
 
 
 def _actions() -> QuerySet:
-    # Actions have no flag of their own: an adopted or superseded plan makes them public.
+    # Actions have no flag of their own: a public (adopted or superseded) plan makes them so.
     return Action.objects.public().select_related("plan", "lead_organisation")
 
 

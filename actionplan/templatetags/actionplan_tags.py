@@ -21,11 +21,11 @@ def _public_actions():
 
 @register.inclusion_tag("actionplan/includes/linked_actions.html")
 def goal_actions(goal):
-    actions = list(_public_actions().filtered(goal=goal)[:LIMIT])
+    actions = list(_public_actions().serving_goal(goal)[:LIMIT])
     return {"actions": actions, "heading_id": f"goal-actions-{goal.pk}"}
 
 
 @register.inclusion_tag("actionplan/includes/linked_actions.html")
 def strategy_actions(strategy):
-    actions = list(_public_actions().filtered(strategy=strategy)[:LIMIT])
+    actions = list(_public_actions().serving_strategy(strategy)[:LIMIT])
     return {"actions": actions, "heading_id": f"strategy-actions-{strategy.pk}"}

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from actionplan.admin import ActionAdmin, ActionAdminForm, CommunicationActivityAdminForm
+from actionplan.admin import ActionAdmin, ActionAdminForm, CommunicationActivityForm
 from actionplan.models import (
     Action,
     ActionPartner,
@@ -138,7 +138,7 @@ def test_communication_activity_texts_are_frozen_but_status_goes_on(adopted, par
     with pytest.raises(ValidationError) as error:
         activity.full_clean()
     assert "title_sv" in error.value.message_dict
-    form = CommunicationActivityAdminForm(
+    form = CommunicationActivityForm(
         instance=CommunicationActivity.objects.get(pk=activity.pk),
         data={
             "plan": adopted.pk,
