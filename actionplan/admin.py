@@ -45,7 +45,7 @@ STATE_FIELDS = ("status", "progress", "completed_on")
 class DecisionInlineMixin:
     """An inline of rows that are part of the plan's decision: no adding, changing or
     deleting once the parent is adopted (the models refuse it too; see DecisionContent).
-    Put after RulesInlineMixin: the rules answer first, this narrows."""
+    Put before RulesInlineMixin: this narrows what the rules answer."""
 
     def _decided(self, obj) -> bool:
         return obj is not None and obj.pk is not None and obj.is_decided()
@@ -79,7 +79,7 @@ class DecisionFormMixin:
         return cleaned
 
 
-class FundingInline(RulesInlineMixin, DecisionInlineMixin, admin.TabularInline):
+class FundingInline(DecisionInlineMixin, RulesInlineMixin, admin.TabularInline):
     model = FundingContribution
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -249,7 +249,7 @@ class ActionAdminForm(DecisionFormMixin, forms.ModelForm):
         return cleaned
 
 
-class ActionPartnerInline(RulesInlineMixin, DecisionInlineMixin, admin.TabularInline):
+class ActionPartnerInline(DecisionInlineMixin, RulesInlineMixin, admin.TabularInline):
     model = ActionPartner
     extra = 0
     autocomplete_fields = ["organisation"]

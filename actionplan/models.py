@@ -870,7 +870,8 @@ class CommunicationActivityQuerySet(models.QuerySet):
 class CommunicationActivity(DecisionContent, models.Model):
     """An activity of the plan's communication plan for the coming year."""
 
-    # Its texts and links are part of the adopted plan; its status is follow-up.
+    # Its texts and who is responsible are part of the adopted plan; its status is
+    # follow-up, and its links to goals and actions stay correctable.
     DECISION_FIELDS = (
         "plan",
         "order",
@@ -880,8 +881,6 @@ class CommunicationActivity(DecisionContent, models.Model):
         "channel",
         "timing",
         "responsible_organisation",
-        "goals",
-        "actions",
     )
     WHOLE_ROW = True
 

@@ -8,7 +8,7 @@ from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 
-from actionplan.admin import ActionAdmin, ActionAdminForm, CommunicationActivityForm
+from actionplan.admin import ActionAdmin, ActionAdminForm
 from actionplan.models import (
     Action,
     ActionPartner,
@@ -128,7 +128,7 @@ def test_plan_texts_are_frozen_and_the_plan_cannot_be_deleted(adopted):
         ActionPlan.objects.get(pk=adopted.pk).delete()
 
 
-def test_communication_activity_texts_are_frozen_but_status_goes_on(adopted, parties, programme):
+def test_communication_activity_texts_are_frozen_but_status_goes_on(adopted, parties):
     activity = CommunicationActivity.objects.create(
         plan=adopted, title="Informationsmöte", responsible_organisation=parties["huddinge"]
     )
@@ -138,19 +138,6 @@ def test_communication_activity_texts_are_frozen_but_status_goes_on(adopted, par
     with pytest.raises(ValidationError) as error:
         activity.full_clean()
     assert "title_sv" in error.value.message_dict
-    form = CommunicationActivityForm(
-        instance=CommunicationActivity.objects.get(pk=activity.pk),
-        data={
-            "plan": adopted.pk,
-            "order": 0,
-            "title_sv": "Informationsmöte",
-            "status": "planned",
-            "responsible_organisation": parties["huddinge"].pk,
-            "goals": [programme.goals.first().pk],
-        },
-    )
-    assert not form.is_valid()
-    assert "goals" in form.errors
 
 
 def test_a_form_that_shows_every_field_still_refuses_many_to_many_changes(action, programme):
@@ -214,9 +201,13 @@ def test_history_revert_cannot_change_the_decision(make_plan, make_action, edito
     )
     url = reverse("admin:actionplan_action_simple_history", args=[action.pk, first.history_id])
     client = _client(editor)
-    assert client.get(url).status_code == 200
-    response = client.post(url, action_form_data(action))
-    assert response.status_code == 200  # the form again, with the reason
-    assert "”budget (kr)” är en del av beslutet" in response.content.decode()
+    client.post(url, action_form_data(action))
     action.refresh_from_db()
     assert action.budget_sek == 200
+    # Whatever view reverts, the form's validation refuses it: the historical version
+    # through the admin's form.
+    historic = first.instance
+    historic._state.adding = False
+    form = ActionAdminForm(instance=historic, data=action_form_data(action, budget_sek="100"))
+    assert not form.is_valid()
+    assert "budget_sek" in form.errors
