@@ -573,10 +573,16 @@ class Action(DecisionContent, models.Model):
         help_text=_("The development goals the action contributes to (at least one)."),
     )
     strategies = models.ManyToManyField(
-        Strategy, related_name="actions", verbose_name=_("main strategies"), blank=True
+        Strategy,
+        related_name="actions",
+        verbose_name=_("main strategies"),
+        blank=True,
     )
     sub_strategies = models.ManyToManyField(
-        SubStrategy, related_name="actions", verbose_name=_("sub-strategies"), blank=True
+        SubStrategy,
+        related_name="actions",
+        verbose_name=_("sub-strategies"),
+        blank=True,
     )
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     start_quarter = models.PositiveSmallIntegerField(
@@ -988,6 +994,29 @@ class FundingContribution(DecisionContent, models.Model):
     def delete(self, *args, **kwargs):
         self.refuse_decided_delete()
         return super().delete(*args, **kwargs)
+
+
+def _protect_programme_links() -> None:
+    """A goal or strategy that actions or communication activities rest on is unpublished,
+    not deleted: deleting it silently unlinked adopted actions. The many-to-many tables
+    Django creates cascade both ways; their foreign key to the programme's content is
+    made PROTECT here (a Python-side rule, like every on_delete in Django 5.2, so the
+    database and the migrations do not change), and every deletion (admin, queryset,
+    shell) is refused with ProtectedError naming the links."""
+    for field in (Action.goals, Action.strategies, Action.sub_strategies):
+        _protect(field.through, field.field.m2m_reverse_field_name())
+    _protect(
+        CommunicationActivity.goals.through,
+        CommunicationActivity.goals.field.m2m_reverse_field_name(),
+    )
+
+
+def _protect(through, target_field: str) -> None:
+    remote = through._meta.get_field(target_field).remote_field
+    remote.on_delete = models.PROTECT
+
+
+_protect_programme_links()
 
 
 # The frozen PDF of an adopted plan lives beside the PDF code (actionplan/pdf.py).

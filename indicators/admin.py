@@ -15,6 +15,7 @@ from import_export.admin import ImportMixin
 from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 
+from flemingsberg.admin_deletes import ProtectedDeleteAdminMixin
 from flemingsberg.edit_conflicts import EditConflictAdminMixin
 from flemingsberg.history import ReadableHistoryAdmin
 from programme import roles
@@ -87,7 +88,11 @@ class MeasurementInline(RulesInlineMixin, admin.TabularInline):
 
 @admin.register(SubTarget)
 class SubTargetAdmin(
-    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+    RulesAdminMixin,
+    ProtectedDeleteAdminMixin,
+    EditConflictAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
 ):
     list_display = ["statement", "goal", "kind", "measuring_organisation", "status", "is_published"]
     list_filter = ["goal__programme", "goal", "kind", "measuring_organisation", "is_published"]

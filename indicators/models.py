@@ -81,9 +81,10 @@ class SubTarget(Publishable):
         EVERY_TWO_YEARS = "two_years", _("Every second year")
         IRREGULAR = "irregular", _("Irregularly")
 
+    # PROTECT: a goal with sub-targets (and their measurements) is unpublished, not deleted.
     goal = models.ForeignKey(
         DevelopmentGoal,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="sub_targets",
         verbose_name=_("development goal"),
     )
@@ -148,7 +149,7 @@ class SubTarget(Publishable):
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     measuring_organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="measured_sub_targets",
@@ -278,7 +279,7 @@ class Measurement(Publishable):
 
     sub_target = models.ForeignKey(
         SubTarget,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="measurements",
         verbose_name=_("2030 sub-target"),
     )

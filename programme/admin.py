@@ -7,6 +7,7 @@ from modeltranslation.admin import (
     TranslationTabularInline,
 )
 
+from flemingsberg.admin_deletes import ProtectedDeleteAdminMixin
 from flemingsberg.edit_conflicts import EditConflictAdminMixin
 from flemingsberg.history import ReadableHistoryAdmin
 
@@ -27,7 +28,11 @@ from .models import (
 
 
 class PublishableAdmin(
-    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+    RulesAdminMixin,
+    ProtectedDeleteAdminMixin,
+    EditConflictAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
 ):
     actions = [publish, unpublish]
     list_filter = ["is_published"]
@@ -35,7 +40,11 @@ class PublishableAdmin(
 
 @admin.register(Organisation)
 class OrganisationAdmin(
-    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+    RulesAdminMixin,
+    ProtectedDeleteAdminMixin,
+    EditConflictAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
 ):
     list_display = ["name", "short_name", "slug", "kind", "is_party", "order"]
     list_editable = ["order"]
