@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 BASE_DIR = Path(__file__).resolve().parents[2]
-PASSWORD = "Anna-lokalt-konto-2026"  # noqa: S105 – a throwaway account in a temp copy
+PASSWORD = "Anna-lokalt-konto-2026"  # a throwaway account in a temporary copy
 
 
 def _readme_command() -> str:
