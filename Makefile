@@ -1,5 +1,6 @@
 # Two commands do everything on a fresh Debian machine with python3 >= 3.11:
 #   make run   – create .venv, install, migrate, load the programme, serve on 127.0.0.1:8000
+#                with one task worker beside the server (both stop on Ctrl+C)
 #   make test  – install what the tests need and run the whole suite
 PYTHON ?= python3
 VENV := .venv
@@ -32,7 +33,7 @@ run: install system-packages .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_programme_content
 	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	bash scripts/serve $(BIN)/python $(HOST):$(PORT)
 
 # Local defaults, written once and then yours to edit (a variable set in the environment wins).
 .env:

@@ -92,10 +92,14 @@ class TransitionInline(RulesInlineMixin, admin.TabularInline):
     fields = ["from_status", "to_status", "by", "at", "note"]
     readonly_fields = fields
 
+    # The record of who moved the plan when: never written by hand.
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
 

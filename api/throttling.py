@@ -1,6 +1,8 @@
 from django.conf import settings
 from rest_framework.throttling import AnonRateThrottle
 
+from flemingsberg.security import client_ip
+
 
 class AnonymousThrottle(AnonRateThrottle):
     """DRF's anonymous throttle, with the rate read from settings at each request.
@@ -13,3 +15,8 @@ class AnonymousThrottle(AnonRateThrottle):
 
     def get_rate(self):
         return settings.API_ANON_THROTTLE_RATE or None
+
+    def get_ident(self, request):
+        # The client's address as the login throttle sees it (TRUSTED_PROXY_COUNT), not
+        # DRF's default, which keys on the whole X-Forwarded-For header a client can forge.
+        return client_ip(request) or ""

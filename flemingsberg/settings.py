@@ -95,6 +95,8 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "flemingsberg",
     "programme",
     "indicators",
@@ -171,6 +173,17 @@ CACHES = {
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
 
+# Background tasks (django-tasks, the backport of Django 6's django.tasks): work that must not
+# hold up a request – PDF rendering, e-mail – is queued in the database and run by
+# `manage.py db_worker` (make run starts one; production runs it under its own process
+# manager, see README). Tests run tasks at once with the immediate backend (tests/conftest.py).
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -179,7 +192,10 @@ AUTH_PASSWORD_VALIDATORS = [
     },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # huddinge1234 and aaaaaaaaaaaa pass the four above; an estimate of guesses does not.
+    {"NAME": "flemingsberg.passwords.GuessabilityValidator"},
 ]
+PASSWORD_MINIMUM_STRENGTH = env_int("PASSWORD_MINIMUM_STRENGTH", 3)
 
 # Swedish is the programme's language and the default; English under /en/.
 LANGUAGE_CODE = "sv"
@@ -255,16 +271,24 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 
+# How many reverse proxies stand in front of the portal (each appending to X-Forwarded-For).
+# 0: the connection's address is the client's and the header is ignored (it can be forged).
+# The login throttle and the API's rate limit read the client's address the same way
+# (flemingsberg.security.client_ip).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+
 # Login throttling on the admin (django-axes): after AXES_FAILURE_LIMIT failed sign-ins for
-# one username from one address, that pair is refused for AXES_COOLOFF_TIME hours.
+# one username from one address, that pair (never the account everywhere) is refused for
+# AXES_COOLOFF_MINUTES, longer for each further lockout within a day (security.login_cool_off).
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("AXES_COOLOFF_MINUTES", 30) / 60
+AXES_COOLOFF_MINUTES = env_int("AXES_COOLOFF_MINUTES", 30)
+AXES_COOLOFF_TIME = "flemingsberg.security.login_cool_off"
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_CLIENT_IP_CALLABLE = "flemingsberg.security.client_ip"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "pages/lockout.html"
 AXES_HTTP_RESPONSE_CODE = 429
-# The address is REMOTE_ADDR: behind a proxy, that is the proxy's unless it passes the client's
-# on (then a username is throttled across all addresses, which is still safe).
 if not DEBUG:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,7 +1,7 @@
 """Personas: a visitor, a coordinator per party, a programme editor, the steering group."""
 
 import pytest
-from django.test import Client
+from django.test import Client, override_settings
 from django.utils import translation
 
 from programme.models import Organisation, StaffMembership
@@ -12,6 +12,18 @@ PARTIES = {
     "huddinge": "Huddinge kommun",
     "botkyrka": "Botkyrka kommun",
 }
+
+
+# Tasks run at once, inside the test that queues them, with the immediate backend of
+# django-tasks (Django 6: django.tasks.backends.immediate.ImmediateBackend). A test that needs
+# the database backend and a worker sets settings.TASKS itself (see tests/flemingsberg/).
+IMMEDIATE_TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _tasks_run_immediately():
+    with override_settings(TASKS=IMMEDIATE_TASKS):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -163,3 +175,61 @@ def build_programme(db):
         return programme
 
     return build
+
+
+DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@pytest.fixture
+def task_worker(settings, transactional_db, monkeypatch):
+    """Tasks go through the real database backend; ``task_worker()`` runs what is queued.
+
+    On PostgreSQL it is a separate ``manage.py db_worker --batch`` process against the test
+    database, as in production; on SQLite (an in-memory test database another process cannot
+    open) the same worker runs in this process. Committed data only, so the test is
+    transactional.
+    """
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    from django.core.management import call_command
+    from django.db import connection
+
+    settings.TASKS = DATABASE_TASKS
+
+    def run(**env: str) -> None:
+        if connection.vendor != "postgresql":
+            call_command("db_worker", batch=True, reload=False, startup_delay=False, verbosity=0)
+            return
+        db = connection.settings_dict
+        url = (
+            f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:"
+            f"{db['PORT'] or 5432}/{db['NAME']}"
+        )
+        root = Path(__file__).resolve().parents[1]
+        subprocess.run(
+            [
+                sys.executable,
+                "manage.py",
+                "db_worker",
+                "--batch",
+                "--no-reload",
+                "--no-startup-delay",
+                "--verbosity",
+                "0",
+            ],
+            cwd=root,
+            env={
+                **os.environ,
+                "DATABASE_URL": url,
+                "DATABASE_CONN_MAX_AGE": "0",
+                "MEDIA_ROOT": str(settings.MEDIA_ROOT),
+                **env,
+            },
+            check=True,
+            timeout=300,
+        )
+
+    return run

@@ -1,7 +1,6 @@
 import getpass
 import os
 
-from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -52,16 +51,15 @@ class Command(BaseCommand):
             if password != getpass.getpass("Password (again): "):
                 raise CommandError("The passwords do not match.")
         try:
-            validate_password(password)
+            user = create_staff_member(
+                username=username,
+                organisation=organisation_obj,
+                role=role,
+                password=password,
+                email=email,
+            )
         except ValidationError as error:
             raise CommandError("Password rejected: " + " ".join(error.messages)) from None
-        user = create_staff_member(
-            username=username,
-            organisation=organisation_obj,
-            role=role,
-            password=password,
-            email=email,
-        )
         self.stdout.write(
             self.style.SUCCESS(
                 f"Staff user '{user.username}' is now {StaffMembership.Role(role).label} "

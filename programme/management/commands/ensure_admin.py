@@ -2,7 +2,9 @@ import os
 import secrets
 
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
 
 
 class Command(BaseCommand):
@@ -21,7 +23,14 @@ class Command(BaseCommand):
         password = os.environ.get("FLEMINGSBERG_ADMIN_PASSWORD")
         generated = not password
         if generated:
-            password = secrets.token_urlsafe(12)
+            password = secrets.token_urlsafe(18)
+        try:
+            # The same validators as every password of the portal (a set one may be weak).
+            validate_password(password, user_model(username=username))
+        except ValidationError as error:
+            raise CommandError(
+                "FLEMINGSBERG_ADMIN_PASSWORD rejected: " + " ".join(error.messages)
+            ) from None
         user_model.objects.create_superuser(username=username, email="", password=password)
         self.stdout.write(self.style.SUCCESS(f"Created administrator account '{username}'."))
         if generated:
