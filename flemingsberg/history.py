@@ -18,6 +18,7 @@ from django.db import models
 from django.utils.encoding import force_str
 from django.utils.translation import gettext as _
 from simple_history.admin import SimpleHistoryAdmin
+from simple_history.models import DeletedObject
 from simple_history.template_utils import HistoricalRecordContextHelper
 
 
@@ -38,6 +39,9 @@ def display_value(field, value) -> str:
         return _("yes") if value else _("no")
     if isinstance(value, models.Model):
         return force_str(value)
+    if isinstance(value, DeletedObject):
+        # diff_against() gives this for a related row that no longer exists (or none).
+        return "–" if value.pk is None else _("deleted (%(id)s)") % {"id": value.pk}
     if field.is_relation:
         # diff_against() gives the related object when it still exists, else its key.
         related = field.related_model._default_manager.filter(pk=value).first()
