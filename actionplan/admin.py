@@ -28,6 +28,7 @@ from programme.admin_rules import RulesAdminMixin, RulesInlineMixin
 from programme.models import Organisation
 
 from . import services
+from .importing import job_views, may_import
 from .models import (
     Action,
     ActionPartner,
@@ -187,6 +188,7 @@ class ActionPlanAdmin(
                 self.admin_site.admin_view(self.import_view),
                 name="actionplan_actionplan_import",
             ),
+            *job_views(self),
             path(
                 "<path:object_id>/export/<str:file_format>/",
                 self.admin_site.admin_view(self.export_view),
@@ -203,7 +205,7 @@ class ActionPlanAdmin(
                 plan=plan,
                 can_transition=roles.may_move_plans(request.user),
                 allowed_transitions=[ActionPlan.Status(s) for s in plan.allowed_transitions()],
-                can_import=bool(roles.import_scope(request.user, Action)),
+                can_import=may_import(request.user),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 

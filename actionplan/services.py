@@ -1,9 +1,11 @@
-"""Writes that touch several models: plan transitions, roll-forward, follow-up, import."""
+"""Writes that touch several models: plan transitions, roll-forward, follow-up; the export.
+
+The import of actions is ``flemingsberg.imports`` with ``actionplan.importing``.
+"""
 
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -216,133 +218,7 @@ def add_follow_up(
     return update
 
 
-@dataclass
-class ImportProblem:
-    row: int | None  # as in the spreadsheet: the header is row 1, the first action row 2
-    column: str
-    reason: str
-
-    def __str__(self) -> str:
-        where = _("row %(row)d") % {"row": self.row} if self.row else _("file")
-        return f"{where}, {self.column}: {self.reason}"
-
-
-@dataclass
-class ImportReport:
-    dry_run: bool
-    problems: list[ImportProblem] = field(default_factory=list)
-    new: int = 0
-    updated: int = 0
-    rows: list[tuple[int, str, str, str]] = field(default_factory=list)  # row, kind, no, title
-
-    @property
-    def ok(self) -> bool:
-        return not self.problems
-
-    @property
-    def imported(self) -> bool:
-        return self.ok and not self.dry_run
-
-
 FILE_FORMATS = ("xlsx", "csv")
-
-
-def read_dataset(data: bytes, file_format: str):
-    """The uploaded bytes as a tablib Dataset; ValueError with a reason when malformed."""
-    from import_export.formats.base_formats import CSV, XLSX
-
-    if file_format not in FILE_FORMATS:
-        raise ValueError(_("unknown file format “%(format)s”") % {"format": file_format})
-    try:
-        if file_format == "xlsx":
-            dataset = XLSX().create_dataset(data)
-        else:
-            dataset = CSV().create_dataset(data.decode("utf-8-sig"))
-    except Exception as error:  # openpyxl/tablib raise many kinds for broken files
-        raise ValueError(
-            _("malformed file: it cannot be read as %(format)s (%(error)s)")
-            % {"format": file_format.upper(), "error": type(error).__name__}
-        ) from None
-    if not dataset.headers:
-        raise ValueError(_("malformed file: no header row"))
-    return dataset
-
-
-def import_actions(
-    *, plan: ActionPlan, by, data: bytes, file_format: str, dry_run: bool = True
-) -> ImportReport:
-    """Import a plan's actions from XLSX or CSV bytes: all rows or none.
-
-    A dry run reports what would change. Any problem (one per bad row, naming the row,
-    the column and the reason) means nothing is imported.
-    """
-    from .resources import COLUMNS, REQUIRED_COLUMNS, ActionResource
-
-    report = ImportReport(dry_run=dry_run)
-    if not roles.import_scope(by, Action):
-        raise PermissionDenied(_("You may not import actions."))
-    if plan.is_frozen:
-        report.problems.append(
-            ImportProblem(
-                None,
-                "—",
-                _(
-                    "The plan %(plan)s is adopted: its actions are part of the decision and "
-                    "cannot be imported into. Import into a draft plan instead."
-                )
-                % {"plan": plan},
-            )
-        )
-        return report
-    try:
-        dataset = read_dataset(data, file_format)
-    except ValueError as error:
-        report.problems.append(ImportProblem(None, "—", str(error)))
-        return report
-    headers = [str(h or "").strip() for h in dataset.headers]
-    dataset.headers = headers
-    unknown = [h for h in headers if h not in COLUMNS]
-    missing = [c for c in REQUIRED_COLUMNS if c not in headers]
-    if missing or unknown:
-        for column in missing:
-            report.problems.append(ImportProblem(1, column, _("missing column")))
-        for column in unknown:
-            report.problems.append(ImportProblem(1, column, _("unknown column")))
-        return report
-
-    resource = ActionResource(plan=plan, user=by)
-    result = resource.import_data(
-        dataset,
-        dry_run=dry_run,
-        use_transactions=True,
-        rollback_on_validation_errors=True,
-    )
-    for error in result.base_errors:
-        report.problems.append(ImportProblem(None, "—", str(error.error)))
-    for invalid in result.invalid_rows:
-        for column, messages_ in invalid.error_dict.items():
-            report.problems.append(ImportProblem(invalid.number + 1, column, messages_[0]))
-    for number, errors in result.row_errors():
-        report.problems.append(ImportProblem(number + 1, "—", str(errors[0].error)))
-    report.problems.sort(key=lambda p: (p.row or 0, p.column))
-    report.new = result.totals.get("new", 0)
-    report.updated = result.totals.get("update", 0)
-    for index, row_result in enumerate(result.rows, 1):
-        parsed = resource.parsed.get(index, {})
-        report.rows.append(
-            (
-                index + 1,
-                row_result.import_type,
-                parsed.get("number", ""),
-                parsed.get("title_sv", ""),
-            )
-        )
-    if report.problems and not dry_run:
-        # import_data rolled back already; say so plainly in the report.
-        report.new = report.updated = 0
-    if report.imported:
-        content_changed()  # relations and partners were bulk-created, without signals
-    return report
 
 
 def export_actions(*, plan: ActionPlan, file_format: str) -> bytes:

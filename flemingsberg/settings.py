@@ -172,6 +172,20 @@ CACHES = {
     if env("REDIS_URL")
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
+# The progress of running imports, written by the task worker and read by the import page, so
+# shared by every process: Redis when REDIS_URL is set, else files on this machine.
+CACHES["imports"] = (
+    {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env("REDIS_URL"),
+        "KEY_PREFIX": "imports",
+    }
+    if env("REDIS_URL")
+    else {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": BASE_DIR / "var" / "import-progress",
+    }
+)
 
 # Background tasks (django-tasks, the backport of Django 6's django.tasks): work that must not
 # hold up a request – PDF rendering, e-mail – is queued in the database and run by
@@ -236,6 +250,28 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else
 # shared content version (a change reaches other processes within this time).
 PUBLIC_PAGE_LOCAL_ENTRIES = env_int("PUBLIC_PAGE_LOCAL_ENTRIES", 500)
 PUBLIC_PAGE_VERSION_SECONDS = float(env("PUBLIC_PAGE_VERSION_SECONDS") or 1.0)
+
+# Spreadsheet imports (actions of a plan, measurements; flemingsberg/spreadsheets.py): what
+# is refused before it is read, and above how many rows an import runs as a task.
+IMPORT_MAX_BYTES = env_int("IMPORT_MAX_BYTES", 20 * 1024 * 1024)
+IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 50_000)
+IMPORT_XLSX_MAX_UNPACKED_BYTES = env_int("IMPORT_XLSX_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+IMPORT_XLSX_MAX_MEMBERS = env_int("IMPORT_XLSX_MAX_MEMBERS", 500)
+IMPORT_TASK_ROWS = env_int("IMPORT_TASK_ROWS", 500)
+# An uploaded file waits this long for its confirmation; then it is deleted.
+IMPORT_KEEP_SECONDS = env_int("IMPORT_KEEP_SECONDS", 24 * 60 * 60)
+# django-import-export keeps uploads in its own storage, never in the shared temp folder: the
+# "import_export" storage below, outside MEDIA_ROOT so that no web server ever serves it.
+IMPORT_EXPORT_TMP_STORAGE_CLASS = "import_export.tmp_storages.MediaStorage"
+STORAGES["import_export"] = {
+    "BACKEND": "django.core.files.storage.FileSystemStorage",
+    "OPTIONS": {
+        "location": Path(env("IMPORT_STORAGE_ROOT") or BASE_DIR / "var" / "imports"),
+        "base_url": None,
+        "file_permissions_mode": 0o600,
+        "directory_permissions_mode": 0o700,
+    },
+}
 
 # Where visitors report accessibility problems (the accessibility statement shows it).
 ACCESSIBILITY_CONTACT_EMAIL = env("ACCESSIBILITY_CONTACT_EMAIL", "")

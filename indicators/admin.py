@@ -11,8 +11,6 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
-from import_export.admin import ImportMixin
-from import_export.formats.base_formats import CSV, XLSX
 from modeltranslation.admin import TranslationAdmin
 
 from flemingsberg.admin_deletes import ProtectedDeleteAdminMixin
@@ -21,8 +19,8 @@ from flemingsberg.history import ReadableHistoryAdmin
 from programme import roles
 from programme.admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 
+from . import importing
 from .models import Measurement, SubTarget
-from .resources import MeasurementResource
 
 
 class MeasurementForm(forms.ModelForm):
@@ -154,15 +152,15 @@ class SubTargetAdmin(
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(RulesAdminMixin, EditConflictAdminMixin, ImportMixin, ReadableHistoryAdmin):
+class MeasurementAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin):
     """Measurements one by one, their history, and the import of a CSV or XLSX file.
 
-    The import checks every row in a dry run first; the confirm step is offered only when
-    no row is bad, and the import itself is all or nothing as well.
+    The import (``indicators.importing``, on ``flemingsberg.imports``) checks every row in a
+    dry run first; the confirm step is offered only when no row is bad, and the import
+    itself is all or nothing as well.
     """
 
-    resource_classes = [MeasurementResource]
-    import_formats = [CSV, XLSX]
+    change_list_template = "indicators/admin/measurement_change_list.html"
     form = MeasurementForm
     list_display = [
         "sub_target",
@@ -180,12 +178,14 @@ class MeasurementAdmin(RulesAdminMixin, EditConflictAdminMixin, ImportMixin, Rea
     actions = [publish, unpublish]
 
     def has_import_permission(self, request):
-        return bool(roles.import_scope(request.user, Measurement))
+        return importing.may_import(request.user)
 
-    def get_import_data_kwargs(self, **kwargs):
-        kwargs = super().get_import_data_kwargs(**kwargs)
-        kwargs["rollback_on_validation_errors"] = True
-        return kwargs
+    def get_urls(self):
+        return importing.admin_urls(self) + super().get_urls()
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {**(extra_context or {}), "may_import": self.has_import_permission(request)}
+        return super().changelist_view(request, extra_context)
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))

@@ -6,3 +6,10 @@ class IndicatorsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "indicators"
     verbose_name = _("Indicators")
+
+    def ready(self) -> None:
+        from flemingsberg import imports
+
+        from .importing import importer
+
+        imports.register(importer)

@@ -16,6 +16,8 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from import_export import fields, resources, widgets
 
+from flemingsberg.imports import ImportResourceMixin
+
 from .models import FIRST_YEAR, LAST_YEAR, Measurement, SubTarget
 
 OPTIONAL_COLUMNS = ("period_date", "source_note")
@@ -68,7 +70,10 @@ class ValueWidget(widgets.DecimalWidget):
         return number
 
 
-class MeasurementResource(resources.ModelResource):
+class MeasurementResource(ImportResourceMixin, resources.ModelResource):
+    """Rows of measurements; give it the importing user (who may enter values for which
+    sub-targets is ``SubTarget.objects.modifiable_by``)."""
+
     sub_target = fields.Field(
         attribute="sub_target", column_name="sub_target", widget=SubTargetWidget()
     )
@@ -87,11 +92,13 @@ class MeasurementResource(resources.ModelResource):
         force_init_instance = True  # every row is a new value; corrections are made in the admin
         clean_model_instances = True  # model validation: constraints, date in its year, shares
         use_transactions = True
-        skip_diff = True
+
+    def __init__(self, *, user=None, **kwargs):
+        super().__init__(**kwargs)
+        self._user = user
 
     def before_import(self, dataset, **kwargs):
         self._seen_periods: set[tuple[int, int]] = set()
-        self._user = kwargs.get("user")
         self._modifiable = set(
             SubTarget.objects.modifiable_by(self._user).values_list("pk", flat=True)
         )

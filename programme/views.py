@@ -6,6 +6,7 @@ from django.shortcuts import get_object_or_404, render
 
 from flemingsberg.cache import cache_public_page
 
+from . import roles
 from .models import Chapter, DevelopmentGoal, MainTask, Programme, Strategy
 
 
@@ -20,7 +21,7 @@ def _get_current_programme_or_404(request) -> Programme:
 def home(request):
     programme = _get_current_programme_or_404(request)
     vision = getattr(programme, "vision", None)
-    if vision is not None and not (vision.is_published or request.user.is_staff):
+    if vision is not None and not (vision.is_published or roles.may_preview_drafts(request.user)):
         vision = None
     goals = (
         DevelopmentGoal.objects.visible_to(request.user)

@@ -177,6 +177,69 @@ def build_programme(db):
     return build
 
 
+@pytest.fixture(autouse=True)
+def _import_storage(settings, tmp_path):
+    """Uploaded files go to a folder of the test (django-import-export's MediaStorage)."""
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "import_export": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": tmp_path / "imports", "base_url": None},
+        },
+    }
+
+
+class ImportRun:
+    """What staff see of an import: the upload's answer, then the job (None if refused)."""
+
+    def __init__(self, client, response):
+        from flemingsberg.models import ImportJob
+
+        self.client = client
+        self.response = response
+        self.job = None
+        if response.status_code == 302:
+            self.job = ImportJob.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[-1])
+
+    @property
+    def report(self) -> dict:
+        return self.job.report
+
+    @property
+    def problems(self) -> list[tuple]:
+        return [(p["row"], p["column"], p["reason"]) for p in self.job.report["problems"]]
+
+    def page(self) -> str:
+        return self.client.get(self.response.url).content.decode()
+
+    def confirm(self):
+        from flemingsberg.imports import importer_for, job_url
+
+        importer = importer_for(self.job.kind)
+        target = importer.get_target(self.job.target_id) if self.job.target_id else None
+        answer = self.client.post(job_url(importer, target, self.job, "_confirm"))
+        self.job.refresh_from_db()
+        return answer
+
+
+@pytest.fixture
+def run_import():
+    """Upload ``data`` on an import page as ``user`` (the dry run) and, with ``confirm``,
+    confirm it when the dry run was clean: the way staff import, through the admin."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    def run(user, upload_url: str, data: bytes, *, name="import.csv", confirm=False):
+        client = Client()
+        client.force_login(user)
+        response = client.post(upload_url, {"file": SimpleUploadedFile(name, data)})
+        result = ImportRun(client, response)
+        if confirm and result.job is not None and result.job.state == "checked":
+            result.confirm()
+        return result
+
+    return run
+
+
 DATABASE_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 
 

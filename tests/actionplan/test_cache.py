@@ -12,7 +12,7 @@ from django.utils import translation
 
 from actionplan.models import ActionPlan
 from actionplan.resources import COLUMNS
-from actionplan.services import import_actions, plan_roll_forward
+from actionplan.services import plan_roll_forward
 from flemingsberg.cache import content_version
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_adopting_a_plan_in_the_admin_shows_at_once(
     assert adopted.status == "superseded"
 
 
-def test_an_import_and_a_roll_forward_invalidate(adopted, make_staff, parties):
+def test_an_import_and_a_roll_forward_invalidate(adopted, make_staff, parties, run_import):
     editor = make_staff("editor")
     before = content_version()
     new_plan, carried = plan_roll_forward(plan=adopted, by=editor)
@@ -138,15 +138,14 @@ def test_an_import_and_a_roll_forward_invalidate(adopted, make_staff, parties):
     writer.writerow(
         {"number": "2027:09", "title_sv": "Importerad", "lead_party": "huddinge", "goals": "mal-1"}
     )
+    url = reverse("admin:actionplan_actionplan_import", args=[new_plan.pk])
     before = content_version()
-    report = import_actions(
-        plan=new_plan, by=editor, data=out.getvalue().encode(), file_format="csv", dry_run=False
-    )
-    assert report.imported, report.problems
+    run = run_import(editor, url, out.getvalue().encode(), confirm=True)
+    assert run.job.state == "imported", run.problems
     assert content_version() > before
 
 
-def test_an_imported_plan_shows_once_adopted(visitor, make_plan, make_staff, parties):
+def test_an_imported_plan_shows_once_adopted(visitor, make_plan, make_staff, parties, run_import):
     editor = make_staff("editor")
     plan = make_plan(year=2026, status=ActionPlan.Status.PROPOSED)
     out = io.StringIO()
@@ -156,10 +155,9 @@ def test_an_imported_plan_shows_once_adopted(visitor, make_plan, make_staff, par
         {"number": "2026:07", "title_sv": "Importerad", "lead_party": "huddinge", "goals": "mal-1"}
     )
     assert visitor.get(_url("actionplan:index")).status_code == 404
-    report = import_actions(
-        plan=plan, by=editor, data=out.getvalue().encode(), file_format="csv", dry_run=False
-    )
-    assert report.imported, report.problems
+    url = reverse("admin:actionplan_actionplan_import", args=[plan.pk])
+    run = run_import(editor, url, out.getvalue().encode(), confirm=True)
+    assert run.job.state == "imported", run.problems
     _client(editor).post(
         reverse("admin:actionplan_actionplan_transition", args=[plan.pk]),
         {"to_status": "adopted", "decision_date": "2025-12-01", "decision_body": "Gruppen"},
