@@ -27,12 +27,17 @@ system-packages:
 test-system-packages:
 	@bash scripts/ensure-system-packages --tests
 
-# A local run: DEBUG on, SQLite unless DATABASE_URL is set.
-run: install system-packages
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py migrate --no-input
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py load_programme_content
-	DEBUG=$${DEBUG:-1} $(BIN)/python manage.py ensure_admin
-	DEBUG=$${DEBUG:-1} bash scripts/serve $(BIN)/python $(HOST):$(PORT)
+# A local run: DEBUG on, SQLite unless DATABASE_URL is set. The settings read .env, so
+# every manage.py command afterwards (e.g. create_staff_user) runs with the same defaults.
+run: install system-packages .env
+	$(BIN)/python manage.py migrate --no-input
+	$(BIN)/python manage.py load_programme_content
+	$(BIN)/python manage.py ensure_admin
+	bash scripts/serve $(BIN)/python $(HOST):$(PORT)
+
+# Local defaults, written once and then yours to edit (a variable set in the environment wins).
+.env:
+	printf '%s\n' '# Local development settings, read by flemingsberg/settings.py (see README).' 'DEBUG=1' > $@
 
 test: install test-system-packages
 	$(BIN)/pytest

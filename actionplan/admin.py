@@ -16,11 +16,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationTabularInline
-from simple_history.admin import SimpleHistoryAdmin
 
+from flemingsberg.edit_conflicts import EditConflictAdminMixin
+from flemingsberg.history import ReadableHistoryAdmin
 from programme import roles
 from programme.admin_rules import RulesAdminMixin, RulesInlineMixin
 from programme.models import Organisation
@@ -38,21 +40,47 @@ from .models import (
 )
 from .pdf_admin import PlanPDFAdminMixin, export_follow_up_reports
 
-FROZEN_ACTION_FIELDS = (
-    "number",
-    "title_sv",
-    "title_en",
-    "description_sv",
-    "description_en",
-    "lead_organisation",
-    "goals",
-    "strategies",
-    "sub_strategies",
-    "plan",
-)
+STATE_FIELDS = ("status", "progress", "completed_on")
 
 
-class FundingInline(RulesInlineMixin, admin.TabularInline):
+class DecisionInlineMixin:
+    """An inline of rows that are part of the plan's decision: no adding, changing or
+    deleting once the parent is adopted (the models refuse it too; see DecisionContent).
+    Put before RulesInlineMixin: this narrows what the rules answer."""
+
+    def _decided(self, obj) -> bool:
+        return obj is not None and obj.pk is not None and obj.is_decided()
+
+    def has_add_permission(self, request, obj=None):
+        return not self._decided(obj) and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return not self._decided(obj) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return not self._decided(obj) and super().has_delete_permission(request, obj)
+
+
+class DecisionFormMixin:
+    """Refuses changes of an adopted decision's many-to-many fields, which the model's
+    clean() cannot see (they are saved after the row); the rest is the model's check."""
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if instance.pk is not None:
+            m2m = {
+                name: cleaned[name]
+                for name in instance.DECISION_FIELDS
+                if name in cleaned and instance._meta.get_field(name).many_to_many
+            }
+            for name, errors in instance.decision_errors(m2m=m2m).items():
+                if name in m2m:
+                    self.add_error(name, errors)
+        return cleaned
+
+
+class FundingInline(DecisionInlineMixin, RulesInlineMixin, admin.TabularInline):
     model = FundingContribution
     extra = 0
     autocomplete_fields = ["organisation"]
@@ -103,13 +131,20 @@ def roll_forward(modeladmin, request, queryset):
 
 
 @admin.register(ActionPlan)
-class ActionPlanAdmin(RulesAdminMixin, PlanPDFAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class ActionPlanAdmin(
+    RulesAdminMixin,
+    EditConflictAdminMixin,
+    PlanPDFAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
+):
     list_display = ["title", "year", "programme", "status", "decision_date", "demo_marker"]
     list_filter = ["status", "programme", "is_demo"]
     list_select_related = ["programme"]
     search_fields = ["title", "notes"]
     inlines = [FundingInline, TransitionInline]
     actions = [roll_forward, export_follow_up_reports]
+    history_related = ((_("funding"), FundingContribution.history, "plan_id"),)
     change_form_template = "actionplan/admin/plan_change_form.html"
 
     @admin.display(description=_("demo"), boolean=False)
@@ -139,8 +174,8 @@ class ActionPlanAdmin(RulesAdminMixin, PlanPDFAdminMixin, SimpleHistoryAdmin, Tr
         ]
         if obj is not None:
             readonly += ["programme", "year", "is_demo"]
-            if obj.is_frozen:
-                readonly += ["title_sv", "title_en"]
+            if obj.is_decided():
+                readonly += [f for f in ActionPlan.decision_columns() if f not in readonly]
         return readonly
 
     def has_delete_permission(self, request, obj=None):
@@ -215,7 +250,7 @@ class ActionPlanAdmin(RulesAdminMixin, PlanPDFAdminMixin, SimpleHistoryAdmin, Tr
         return export_view(self, request, object_id, file_format)
 
 
-class ActionAdminForm(forms.ModelForm):
+class ActionAdminForm(DecisionFormMixin, forms.ModelForm):
     class Meta:
         model = Action
         fields = "__all__"  # noqa: DJ007 – the admin's fieldsets decide what is shown
@@ -227,22 +262,10 @@ class ActionAdminForm(forms.ModelForm):
         return cleaned
 
 
-class ActionPartnerInline(RulesInlineMixin, admin.TabularInline):
+class ActionPartnerInline(DecisionInlineMixin, RulesInlineMixin, admin.TabularInline):
     model = ActionPartner
     extra = 0
     autocomplete_fields = ["organisation"]
-
-    def _frozen(self, obj) -> bool:
-        return obj is not None and obj.plan.is_frozen
-
-    def has_add_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_add_permission(request, obj)
-
-    def has_change_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_change_permission(request, obj)
-
-    def has_delete_permission(self, request, obj=None):
-        return not self._frozen(obj) and super().has_delete_permission(request, obj)
 
 
 class FollowUpUpdateInline(RulesInlineMixin, TranslationTabularInline):
@@ -254,9 +277,13 @@ class FollowUpUpdateInline(RulesInlineMixin, TranslationTabularInline):
     fields = ["date", "status", "progress", "text", "author"]
     readonly_fields = ["author"]
 
+    def has_add_permission(self, request, obj=None):
+        # Only an action of an adopted plan is followed up (roles.may_follow_up).
+        return obj is not None and roles.may_follow_up(request.user, obj)
+
 
 @admin.register(Action)
-class ActionAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     form = ActionAdminForm
     list_display = ["number", "title", "plan", "lead_organisation", "status", "progress"]
     list_display_links = ["number", "title"]
@@ -266,6 +293,10 @@ class ActionAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
     autocomplete_fields = ["lead_organisation", "funder", "predecessor"]
     filter_horizontal = ["goals", "strategies", "sub_strategies"]
     inlines = [ActionPartnerInline, FollowUpUpdateInline]
+    history_related = (
+        (_("co-responsible organisations"), ActionPartner.history, "action_id"),
+        (_("follow-up updates"), FollowUpUpdate.history, "action_id"),
+    )
 
     def _may_modify(self, request, obj) -> bool:
         return roles.may(request.user, "change", Action, obj)
@@ -285,8 +316,8 @@ class ActionAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         readonly = []
-        if obj is not None and obj.plan.is_frozen:
-            readonly += FROZEN_ACTION_FIELDS
+        if obj is not None and obj.is_decided():
+            readonly += Action.decision_columns()
         elif obj is not None and not roles.is_editor(request.user):
             # A coordinator keeps their actions in their party: no moving them elsewhere.
             readonly += ["plan", "lead_organisation"]
@@ -317,8 +348,10 @@ class ActionAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
                     request,
                     gettext(
                         "The plan %(plan)s is adopted: the action's number, title, "
-                        "description, owners and goals are part of the decision and cannot "
-                        "change. Follow-up (status, progress, updates) goes on."
+                        "description, owners, goals, strategies, timeframe, budget and "
+                        "funding are part of the decision and cannot change. Follow-up "
+                        "(status, progress, updates) goes on: a change of status or "
+                        "progress here is recorded as a follow-up update in your name."
                     )
                     % {"plan": obj.plan},
                     messages.INFO,
@@ -347,17 +380,93 @@ class ActionAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
 
     def save_related(self, request, form, formsets, change):
         super().save_related(request, form, formsets, change)
-        form.instance.refresh_current_state()
+        action = form.instance
+        follow_ups_saved = any(
+            formset.model is FollowUpUpdate
+            and (formset.new_objects or formset.changed_objects or formset.deleted_objects)
+            for formset in formsets
+        )
+        state_changed = change and any(name in form.changed_data for name in STATE_FIELDS)
+        if state_changed and roles.may_follow_up(request.user, action):
+            # The latest follow-up is the action's current state: record the change as
+            # one (who, when) so that it is kept, instead of being undone below.
+            services.add_follow_up(
+                action=action,
+                by=request.user,
+                date=timezone.localdate(),
+                status=action.status,
+                progress=action.progress,
+            )
+        elif follow_ups_saved:
+            action.refresh_current_state()
+
+    def get_search_results(self, request, queryset, search_term):
+        # The autocomplete of "Follow-up update › action" offers only what the user may
+        # follow up (Django's autocomplete view names the field asking).
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        if (
+            request.GET.get("app_label") == "actionplan"
+            and request.GET.get("model_name") == "followupupdate"
+        ):
+            queryset = queryset.filter(
+                pk__in=Action.objects.followable_by(request.user).values("pk")
+            )
+        return queryset, may_have_duplicates
+
+
+class FollowUpUpdateAdminForm(forms.ModelForm):
+    """The user is set by the admin (``get_form``): a refusal is a message on the action
+    field, and everything typed stays in the form."""
+
+    user = None
+
+    class Meta:
+        model = FollowUpUpdate
+        fields = "__all__"  # noqa: DJ007 – the admin decides what is shown
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if "action" in self.fields:
+            self.fields["action"].queryset = Action.objects.followable_by(self.user)
+            self.fields["action"].error_messages["invalid_choice"] = _(
+                "You may not follow up this action: follow-up is recorded on actions of an "
+                "adopted plan, by their lead party, their co-responsible organisations and "
+                "programme editors."
+            )
 
 
 @admin.register(FollowUpUpdate)
-class FollowUpUpdateAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class FollowUpUpdateAdmin(
+    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+):
+    form = FollowUpUpdateAdminForm
     list_display = ["action", "date", "status", "progress", "author"]
     list_filter = ["status"]
     list_select_related = ["action", "author"]
     search_fields = ["action__title", "text"]
     readonly_fields = ["author"]
     autocomplete_fields = ["action"]
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"user": request.user})
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None:
+            readonly.append("action")  # a correction does not move it to another action
+        return readonly
+
+    def has_change_permission(self, request, obj=None):
+        # Editors change every follow-up; an author corrects their own (roles).
+        if super().has_change_permission(request, obj):
+            return True
+        return obj is not None and roles.may_correct_follow_up(request.user, obj)
+
+    def save_scope(self, request, obj=None):
+        if obj is not None and roles.may_correct_follow_up(request.user, obj):
+            return roles.EVERYTHING  # this one row, which has_change_permission allowed
+        return super().save_scope(request, obj)
 
     def save_model(self, request, obj, form, change):
         if obj.author_id is None:
@@ -366,7 +475,7 @@ class FollowUpUpdateAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin)
         obj.action.refresh_current_state()
 
 
-class CommunicationActivityForm(forms.ModelForm):
+class CommunicationActivityForm(DecisionFormMixin, forms.ModelForm):
     class Meta:
         model = CommunicationActivity
         fields = "__all__"  # noqa: DJ007 – the admin decides what is shown
@@ -393,13 +502,26 @@ class CommunicationActivityForm(forms.ModelForm):
 
 
 @admin.register(CommunicationActivity)
-class CommunicationActivityAdmin(RulesAdminMixin, SimpleHistoryAdmin, TranslationAdmin):
+class CommunicationActivityAdmin(
+    RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
+):
     form = CommunicationActivityForm
     list_display = ["title", "plan", "responsible_organisation", "timing", "status"]
     list_filter = ["plan", "status"]
     list_select_related = ["plan", "responsible_organisation"]
     search_fields = ["title", "message"]
     filter_horizontal = ["goals", "actions"]
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_decided():
+            return False
+        return super().has_delete_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_decided():
+            readonly += CommunicationActivity.decision_columns()
+        return readonly
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "responsible_organisation" and not roles.is_editor(request.user):

@@ -11,10 +11,11 @@ must see the translated columns, so it is registered after modeltranslation).
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from programme import roles
@@ -31,6 +32,147 @@ PLAN_SPAN_YEARS = 3
 
 def _demo_marked(title: str, is_demo: bool) -> str:
     return f"[DEMO] {title}" if is_demo and not title.startswith("[DEMO]") else title
+
+
+def translated_columns(model, name: str, *, attname: bool = False) -> list[str]:
+    """The fields that hold a field: ``title`` → ``title_sv``, ``title_en`` when
+    modeltranslation registered it, else the field itself (``lead_organisation_id`` for a
+    foreign key with ``attname``)."""
+    columns = [
+        f"{name}_{code}"
+        for code, _label in settings.LANGUAGES
+        if any(f.name == f"{name}_{code}" for f in model._meta.concrete_fields)
+    ]
+    if columns:
+        return columns
+    field = model._meta.get_field(name)
+    return [field.attname if attname and not field.many_to_many else field.name]
+
+
+class DecisionContent:
+    """A row that is part of an adopted plan's decision: once its plan is adopted (or
+    superseded), the ``DECISION_FIELDS`` no longer change, and with ``WHOLE_ROW`` rows are
+    neither added nor deleted. The one place that decides what the decision covers:
+    ``clean()`` refuses a change (admin, import, history revert and any other path that
+    validates), ``delete()`` refuses a deletion, and the admin derives its read-only
+    fields from ``decision_columns()``.
+    """
+
+    DECISION_FIELDS: tuple[str, ...] = ()
+    #: the row itself (adding, deleting) is part of the decision
+    WHOLE_ROW = False
+    #: from this model to its plan, as a lookup path ("" for the plan itself)
+    PLAN_PATH = "plan"
+
+    @classmethod
+    def decision_columns(cls) -> list[str]:
+        """Form field names of the decision: translated fields as their language columns."""
+        return [column for name in cls.DECISION_FIELDS for column in translated_columns(cls, name)]
+
+    def _plan_of(self, instance) -> ActionPlan | None:
+        for step in self.PLAN_PATH.split("__") if self.PLAN_PATH else ():
+            if getattr(instance, f"{step}_id", None) is None:
+                return None
+            instance = getattr(instance, step)
+        return instance
+
+    def _stored_decision(self) -> dict | None:
+        """The stored values of the decision's own columns, with the stored plan's status."""
+        if self.pk is None:
+            return None
+        status_path = f"{self.PLAN_PATH}__status" if self.PLAN_PATH else "status"
+        columns = [
+            c
+            for name in self.DECISION_FIELDS
+            if not self._meta.get_field(name).many_to_many
+            for c in translated_columns(type(self), name, attname=True)
+        ]
+        return (
+            type(self)
+            ._default_manager.filter(pk=self.pk)
+            .values(*columns, stored_plan_status=models.F(status_path))
+            .first()
+        )
+
+    def is_decided(self) -> bool:
+        """True when the stored row, or the plan a new row is going into, is adopted."""
+        stored = self._stored_decision()
+        if stored is not None:
+            return stored["stored_plan_status"] in ActionPlan.FROZEN_STATUSES
+        plan = self._plan_of(self)
+        return plan is not None and plan.status in ActionPlan.FROZEN_STATUSES
+
+    def decision_changes(self, m2m: dict | None = None) -> list[str]:
+        """The decision's columns this unsaved state changes, compared with the stored row;
+        ``m2m`` maps many-to-many field names to the proposed related objects (a form's
+        cleaned data), since those are not on the instance before it is saved."""
+        stored = self._stored_decision()
+        if stored is None:
+            return []
+        changed = [
+            column
+            for column, value in stored.items()
+            if column != "stored_plan_status" and getattr(self, column) != value
+        ]
+        for name, proposed in (m2m or {}).items():
+            if name not in self.DECISION_FIELDS:
+                continue
+            current = set(getattr(self, name).values_list("pk", flat=True))
+            if current != {getattr(obj, "pk", obj) for obj in proposed}:
+                changed.append(name)
+        return changed
+
+    def decision_errors(self, m2m: dict | None = None) -> dict[str, list]:
+        """What an adopted decision refuses in this unsaved state, by form field."""
+        stored = self._stored_decision()
+        if stored is None:
+            if self.WHOLE_ROW and self.is_decided():
+                return {
+                    (self.PLAN_PATH.split("__")[0] or NON_FIELD_ERRORS): [
+                        _(
+                            "The plan is adopted: nothing can be added to what it decided. "
+                            "Only follow-up goes on."
+                        )
+                    ]
+                }
+            return {}
+        if stored["stored_plan_status"] not in ActionPlan.FROZEN_STATUSES:
+            target = self._plan_of(self)
+            moved_in = target is not None and target.status in ActionPlan.FROZEN_STATUSES
+            if self.PLAN_PATH and moved_in:
+                return {
+                    self.PLAN_PATH.split("__")[0]: [
+                        _("The plan is adopted: nothing can be moved into it.")
+                    ]
+                }
+            return {}
+        form_fields = {f.name for f in self._meta.fields} | {
+            f.name for f in self._meta.many_to_many
+        }
+        errors: dict[str, list] = {}
+        for column in self.decision_changes(m2m):
+            name = column if column in form_fields else column.removesuffix("_id")
+            label = self._meta.get_field(name).verbose_name
+            errors.setdefault(name, []).append(
+                _(
+                    "The plan is adopted: “%(field)s” is part of the decision and cannot "
+                    "change. Only follow-up goes on."
+                )
+                % {"field": label}
+            )
+        return errors
+
+    def clean_decision(self, m2m: dict | None = None) -> None:
+        errors = self.decision_errors(m2m)
+        if errors:
+            raise ValidationError(errors)
+
+    def refuse_decided_delete(self) -> None:
+        if self.WHOLE_ROW and self.pk is not None and self.is_decided():
+            raise ValidationError(
+                _("%(object)s is part of an adopted plan's decision and cannot be deleted.")
+                % {"object": self}
+            )
 
 
 class ActionPlanQuerySet(models.QuerySet):
@@ -63,8 +205,23 @@ class ActionPlanQuerySet(models.QuerySet):
         )
 
 
-class ActionPlan(models.Model):
+class ActionPlan(DecisionContent, models.Model):
     """The action plan of one year, covering that year and the two after it."""
+
+    # What the adoption decided about the plan itself; its status still moves on
+    # (adopted → superseded) through a recorded transition.
+    DECISION_FIELDS = (
+        "programme",
+        "year",
+        "title",
+        "notes",
+        "decision_date",
+        "decision_body",
+        "decision_reference",
+        "predecessor",
+        "is_demo",
+    )
+    PLAN_PATH = ""
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("Draft")
@@ -74,6 +231,8 @@ class ActionPlan(models.Model):
 
     PUBLIC_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
     FROZEN_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
+    # Adopted plans are carried out and followed up (a superseded one's last follow-up too).
+    FOLLOW_UP_STATUSES = (Status.ADOPTED, Status.SUPERSEDED)
     # Which moves a programme editor may make; superseding happens when the next
     # year's plan is adopted (see services.transition_plan), or by hand.
     TRANSITIONS = {
@@ -179,10 +338,21 @@ class ActionPlan(models.Model):
         return self.TRANSITIONS[self.Status(self.status)]
 
     def clean(self):
+        errors = self.decision_errors()
         if self.status in self.FROZEN_STATUSES and not self.decision_date:
-            raise ValidationError(
-                {"decision_date": _("An adopted plan needs the date of the decision.")}
+            errors.setdefault("decision_date", []).append(
+                _("An adopted plan needs the date of the decision.")
             )
+        if errors:
+            raise ValidationError(errors)
+
+    def delete(self, *args, **kwargs):
+        if self.pk is not None and self.is_decided():
+            raise ValidationError(
+                _("The plan %(plan)s is adopted: it is a decision and cannot be deleted.")
+                % {"plan": self}
+            )
+        return super().delete(*args, **kwargs)
 
 
 class PlanTransition(models.Model):
@@ -262,8 +432,12 @@ class ActionQuerySet(models.QuerySet):
         return roles.scope(user, "change", Action).filter(self)
 
     def followable_by(self, user):
-        """The actions the user may add follow-up updates to."""
-        return roles.follow_up_scope(user).filter(self)
+        """The actions the user may add follow-up updates to (``programme.roles``), of
+        plans in follow-up: a draft is not carried out yet, so it has no follow-up."""
+        return roles.follow_up_scope(user).filter(self).in_follow_up()
+
+    def in_follow_up(self):
+        return self.filter(plan__status__in=ActionPlan.FOLLOW_UP_STATUSES)
 
     def owned_by(self, scope: roles.Scope):
         if scope.level is roles.Level.LEAD:
@@ -336,28 +510,33 @@ class ActionQuerySet(models.QuerySet):
         return {value: counts.get(value, 0) for value in ActionStatus.values}
 
 
-class Action(models.Model):
+class Action(DecisionContent, models.Model):
     """One action (åtgärd) of a plan."""
 
     Status = ActionStatus
     # Where a row outside the user's organisation is reported (programme.admin_rules).
     owner_field = "lead_organisation"
 
-    # What the adoption decided; frozen once the plan is adopted.
-    FROZEN_FIELDS = (
+    # What the adoption decided; frozen once the plan is adopted. Not the contact person
+    # (people change jobs) nor the follow-up (status, progress, completion).
+    DECISION_FIELDS = (
+        "plan",
         "number",
         "title",
-        "title_sv",
-        "title_en",
         "description",
-        "description_sv",
-        "description_en",
         "lead_organisation",
         "goals",
         "strategies",
         "sub_strategies",
-        "plan",
+        "start_year",
+        "start_quarter",
+        "end_year",
+        "end_quarter",
+        "budget_sek",
+        "funder",
+        "predecessor",
     )
+    WHOLE_ROW = True
 
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="actions", verbose_name=_("action plan")
@@ -395,10 +574,16 @@ class Action(models.Model):
         help_text=_("The development goals the action contributes to (at least one)."),
     )
     strategies = models.ManyToManyField(
-        Strategy, related_name="actions", verbose_name=_("main strategies"), blank=True
+        Strategy,
+        related_name="actions",
+        verbose_name=_("main strategies"),
+        blank=True,
     )
     sub_strategies = models.ManyToManyField(
-        SubStrategy, related_name="actions", verbose_name=_("sub-strategies"), blank=True
+        SubStrategy,
+        related_name="actions",
+        verbose_name=_("sub-strategies"),
+        blank=True,
     )
     start_year = models.PositiveSmallIntegerField(_("start year"), null=True, blank=True)
     start_quarter = models.PositiveSmallIntegerField(
@@ -512,16 +697,8 @@ class Action(models.Model):
                         _("Must lie within the plan's years %(start)d–%(end)d.")
                         % {"start": plan.year, "end": plan.end_year}
                     )
-            if plan.is_frozen:
-                frozen = self.frozen_changes()
-                if frozen is None:
-                    errors.setdefault("plan", []).append(
-                        _("The plan is adopted: no actions can be added to it.")
-                    )
-                for field in frozen or ():
-                    errors.setdefault(field, []).append(
-                        _("The plan is adopted: this is part of the decision and cannot change.")
-                    )
+        for field, messages in self.decision_errors().items():
+            errors.setdefault(field, []).extend(messages)
         if (
             self.start_year
             and self.end_year
@@ -542,31 +719,14 @@ class Action(models.Model):
         if errors:
             raise ValidationError(errors)
 
-    def frozen_changes(self) -> list[str] | None:
-        """Names of frozen (non-M2M) fields that differ from the stored row; None if new."""
-        if self.pk is None:
-            return None
-        stored = (
-            type(self)
-            .objects.filter(pk=self.pk)
-            .values(
-                "plan_id",
-                "number",
-                "title_sv",
-                "title_en",
-                "description_sv",
-                "description_en",
-                "lead_organisation_id",
-            )
-            .first()
-        )
-        if stored is None:
-            return None
-        return [
-            name.removesuffix("_id")
-            for name, value in stored.items()
-            if getattr(self, name) != value
-        ]
+    def delete(self, *args, **kwargs):
+        self.refuse_decided_delete()
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_in_follow_up(self) -> bool:
+        """Its plan is adopted (or superseded): it is carried out and followed up."""
+        return self.plan.status in ActionPlan.FOLLOW_UP_STATUSES
 
     def refresh_current_state(self, save: bool = True) -> None:
         """Take status and progress from the latest follow-up update (the current state)."""
@@ -601,8 +761,12 @@ class OfAction:
         return self.action_id is not None and self.action.is_owned_by(scope)
 
 
-class ActionPartner(OfAction, models.Model):
+class ActionPartner(DecisionContent, OfAction, models.Model):
     """An organisation co-responsible for an action, and its role in it."""
+
+    DECISION_FIELDS = ("action", "organisation", "role")
+    WHOLE_ROW = True
+    PLAN_PATH = "action__plan"
 
     action = models.ForeignKey(
         Action, on_delete=models.CASCADE, related_name="partners", verbose_name=_("action")
@@ -628,6 +792,17 @@ class ActionPartner(OfAction, models.Model):
     def __str__(self) -> str:
         return f"{self.organisation} ({self.role})" if self.role else str(self.organisation)
 
+    def clean(self):
+        self.clean_decision()
+
+    def delete(self, *args, **kwargs):
+        self.refuse_decided_delete()
+        return super().delete(*args, **kwargs)
+
+
+class FollowUpUpdateQuerySet(OfActionQuerySet):
+    pass
+
 
 class FollowUpUpdate(OfAction, models.Model):
     """A dated follow-up of an action; the latest is the action's current state."""
@@ -650,7 +825,7 @@ class FollowUpUpdate(OfAction, models.Model):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
-    objects = OfActionQuerySet.as_manager()
+    objects = FollowUpUpdateQuerySet.as_manager()
 
     class Meta:
         ordering = ["action", "-date", "-pk"]
@@ -674,10 +849,19 @@ class FollowUpUpdate(OfAction, models.Model):
         return f"{self.action} – {self.date}"
 
     def clean(self):
+        errors: dict[str, list] = {}
         if self.progress is not None and not 0 <= self.progress <= 100:
-            raise ValidationError({"progress": _("Progress must be between 0 and 100.")})
+            errors.setdefault("progress", []).append(_("Progress must be between 0 and 100."))
         if self.status == ActionStatus.COMPLETED and self.progress != 100:
-            raise ValidationError({"progress": _("A completed action has a progress of 100 %.")})
+            errors.setdefault("progress", []).append(
+                _("A completed action has a progress of 100 %.")
+            )
+        if self.date is not None and self.date > timezone.localdate():
+            errors.setdefault("date", []).append(
+                _("A follow-up reports what has happened: its date cannot lie in the future.")
+            )
+        if errors:
+            raise ValidationError(errors)
 
 
 class CommunicationActivityQuerySet(models.QuerySet):
@@ -692,8 +876,22 @@ class CommunicationActivityQuerySet(models.QuerySet):
         return self.filter(responsible_organisation=scope.organisation_id)
 
 
-class CommunicationActivity(models.Model):
+class CommunicationActivity(DecisionContent, models.Model):
     """An activity of the plan's communication plan for the coming year."""
+
+    # Its texts and who is responsible are part of the adopted plan; its status is
+    # follow-up, and its links to goals and actions stay correctable.
+    DECISION_FIELDS = (
+        "plan",
+        "order",
+        "title",
+        "message",
+        "target_audience",
+        "channel",
+        "timing",
+        "responsible_organisation",
+    )
+    WHOLE_ROW = True
 
     class Status(models.TextChoices):
         PLANNED = "planned", _("Planned")
@@ -753,9 +951,19 @@ class CommunicationActivity(models.Model):
     def is_owned_by(self, scope: roles.Scope) -> bool:
         return self.responsible_organisation_id == scope.organisation_id
 
+    def clean(self):
+        self.clean_decision()
 
-class FundingContribution(models.Model):
+    def delete(self, *args, **kwargs):
+        self.refuse_decided_delete()
+        return super().delete(*args, **kwargs)
+
+
+class FundingContribution(DecisionContent, models.Model):
     """A party's contribution to the programme's work in one year, shown with the plan."""
+
+    DECISION_FIELDS = ("plan", "organisation", "year", "amount_sek", "note")
+    WHOLE_ROW = True
 
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="funding", verbose_name=_("action plan")
@@ -782,6 +990,36 @@ class FundingContribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.amount_sek} SEK"
+
+    def clean(self):
+        self.clean_decision()
+
+    def delete(self, *args, **kwargs):
+        self.refuse_decided_delete()
+        return super().delete(*args, **kwargs)
+
+
+def _protect_programme_links() -> None:
+    """A goal or strategy that actions or communication activities rest on is unpublished,
+    not deleted: deleting it silently unlinked adopted actions. The many-to-many tables
+    Django creates cascade both ways; their foreign key to the programme's content is
+    made PROTECT here (a Python-side rule, like every on_delete in Django 5.2, so the
+    database and the migrations do not change), and every deletion (admin, queryset,
+    shell) is refused with ProtectedError naming the links."""
+    for field in (Action.goals, Action.strategies, Action.sub_strategies):
+        _protect(field.through, field.field.m2m_reverse_field_name())
+    _protect(
+        CommunicationActivity.goals.through,
+        CommunicationActivity.goals.field.m2m_reverse_field_name(),
+    )
+
+
+def _protect(through, target_field: str) -> None:
+    remote = through._meta.get_field(target_field).remote_field
+    remote.on_delete = models.PROTECT
+
+
+_protect_programme_links()
 
 
 # The frozen PDF of an adopted plan lives beside the PDF code (actionplan/pdf.py).

@@ -19,6 +19,7 @@ from .models import (
     ActionPartner,
     ActionPlan,
     ActionStatus,
+    FollowUpUpdate,
     PlanTransition,
 )
 
@@ -184,6 +185,39 @@ def plan_roll_forward(*, plan: ActionPlan, by) -> tuple[ActionPlan, int]:
         count += 1
     content_changed()  # the partners' bulk_create sends no signals
     return new_plan, count
+
+
+@transaction.atomic
+def add_follow_up(
+    *,
+    action: Action,
+    by,
+    date: datetime.date,
+    status: str,
+    progress: int | None,
+    text: str = "",
+    text_en: str = "",
+) -> FollowUpUpdate:
+    """Record a follow-up update and make it the action's current state."""
+    if not roles.may_follow_up(by, action):
+        raise PermissionDenied(
+            _("You may not follow up this action (only actions of an adopted plan have follow-up).")
+        )
+    update = FollowUpUpdate(
+        action=action,
+        date=date,
+        status=status,
+        progress=progress,
+        text_sv=text,
+        text_en=text_en,
+        author=by,
+    )
+    update.full_clean()
+    update._history_user = by
+    update.save()
+    action._history_user = by
+    action.refresh_current_state()
+    return update
 
 
 FILE_FORMATS = ("xlsx", "csv")

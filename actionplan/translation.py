@@ -4,7 +4,14 @@ modeltranslation, so that the historical tables get the _sv/_en columns too."""
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
-from .models import Action, ActionPlan, CommunicationActivity, FollowUpUpdate
+from .models import (
+    Action,
+    ActionPartner,
+    ActionPlan,
+    CommunicationActivity,
+    FollowUpUpdate,
+    FundingContribution,
+)
 
 
 @register(ActionPlan)
@@ -29,5 +36,12 @@ class CommunicationActivityTranslation(TranslationOptions):
     fields = ("title", "message", "target_audience", "channel")
 
 
-for model in (ActionPlan, Action, FollowUpUpdate, CommunicationActivity):
+for model in (
+    ActionPlan,
+    Action,
+    ActionPartner,
+    FollowUpUpdate,
+    CommunicationActivity,
+    FundingContribution,
+):
     simple_history.register(model, app="actionplan")

@@ -1,6 +1,8 @@
 """Settings for the Flemingsberg 2050 portal: one module, configured by environment variables.
 
-Local runs and tests need nothing set (DEBUG on, SQLite file, a throwaway key).
+Local runs and tests need nothing set (DEBUG on, SQLite file, a throwaway key): ``make
+run`` writes ``.env`` with ``DEBUG=1``, read below, so that every ``manage.py`` command
+afterwards runs with the same settings.
 Production (``DEBUG`` unset or false) fails closed: it refuses to start without
 ``SECRET_KEY`` and ``ALLOWED_HOSTS``.
 """
@@ -15,6 +17,10 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+class MissingSetting(ImproperlyConfigured):
+    """A setting production needs is not set (manage.py says so without a traceback)."""
 
 
 def env(name: str, default: str | None = None) -> str | None:
@@ -41,17 +47,38 @@ def env_list(name: str, default: str = "") -> list[str]:
     return [item.strip() for item in (env(name, default) or "").split(",") if item.strip()]
 
 
+def read_env_file(path: Path) -> None:
+    """Defaults from a ``.env`` file beside manage.py (``make run`` writes one with
+    ``DEBUG=1``), so that every local command gets the settings ``make run`` uses. Lines
+    are ``NAME=value``; ``#`` starts a comment. A variable set in the environment wins."""
+    if not path.is_file():
+        return
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#") or "=" not in line:
+            continue
+        name, value = (part.strip() for part in line.split("=", 1))
+        if len(value) >= 2 and value[0] == value[-1] and value[0] in "'\"":
+            value = value[1:-1]
+        os.environ.setdefault(name.removeprefix("export ").strip(), value)
+
+
+read_env_file(BASE_DIR / ".env")
+
 DEBUG = env_bool("DEBUG", False)
 
 SECRET_KEY = env("SECRET_KEY")
 if not SECRET_KEY:
     if not DEBUG:
-        raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off.")
+        raise MissingSetting(
+            "SECRET_KEY must be set when DEBUG is off. For a local run, `make run` writes "
+            ".env with DEBUG=1 (or set DEBUG=1 yourself)."
+        )
     SECRET_KEY = "insecure-local-development-key-never-use-in-production"  # noqa: S105
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1]" if DEBUG else "")
 if not DEBUG and not ALLOWED_HOSTS:
-    raise ImproperlyConfigured("ALLOWED_HOSTS must be set when DEBUG is off.")
+    raise MissingSetting("ALLOWED_HOSTS must be set when DEBUG is off.")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 
 INSTALLED_APPS = [

@@ -8,11 +8,15 @@ Coordinators see every sub-target, but its own fields stay read-only for them.
 
 from __future__ import annotations
 
+from django import forms
 from django.contrib import admin
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import TranslationAdmin, TranslationStackedInline
 from simple_history.admin import SimpleHistoryAdmin
 
+from flemingsberg.admin_deletes import ProtectedDeleteAdminMixin
+from flemingsberg.edit_conflicts import EditConflictAdminMixin
+from flemingsberg.history import ReadableHistoryAdmin
 from programme import roles
 from programme.admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 
@@ -20,11 +24,59 @@ from . import importing
 from .models import Assessment, Measurement, SubTarget
 
 
+class MeasurementForm(forms.ModelForm):
+    """A published value has been reviewed: only those who publish change or delete it (a
+    refusal is an error on the row, the input stays). ``user`` is set by the admin."""
+
+    user = None
+
+    class Meta:
+        model = Measurement
+        fields = "__all__"  # noqa: DJ007 – the admin decides what is shown
+
+    def clean(self):
+        cleaned = super().clean()
+        instance = self.instance
+        if (
+            instance.pk is not None
+            and instance.is_published
+            and not roles.may_publish(self.user, Measurement)
+            and (self.has_changed() or cleaned.get("DELETE"))
+        ):
+            raise forms.ValidationError(
+                _(
+                    "The value for %(year)s is published (reviewed by a programme editor): "
+                    "only a programme editor changes or deletes it. Ask one to correct it."
+                )
+                % {"year": instance.period_year}
+            )
+        return cleaned
+
+
+def _form_for(form_class, request):
+    return type(form_class.__name__, (form_class,), {"user": request.user})
+
+
 class MeasurementInline(RulesInlineMixin, admin.TabularInline):
     model = Measurement
+    form = MeasurementForm
     extra = 1
-    fields = ["period_year", "period_date", "value", "source_note", "is_published", "entered_by"]
-    readonly_fields = ["entered_by"]
+    fields = [
+        "period_year",
+        "period_date",
+        "value",
+        "source_note",
+        "is_published",
+        "entered_by",
+        "reviewed_by",
+        "reviewed_at",
+    ]
+    readonly_fields = ["entered_by", "reviewed_by", "reviewed_at"]
+
+    def get_formset(self, request, obj=None, **kwargs):
+        formset = super().get_formset(request, obj, **kwargs)
+        formset.form = _form_for(formset.form, request)
+        return formset
 
     def get_readonly_fields(self, request, obj=None):
         readonly = list(super().get_readonly_fields(request, obj))
@@ -52,7 +104,13 @@ class AssessmentInline(RulesInlineMixin, TranslationStackedInline):
 
 
 @admin.register(SubTarget)
-class SubTargetAdmin(RulesAdminMixin, TranslationAdmin):
+class SubTargetAdmin(
+    RulesAdminMixin,
+    ProtectedDeleteAdminMixin,
+    EditConflictAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
+):
     list_display = ["statement", "goal", "kind", "measuring_organisation", "status", "is_published"]
     list_filter = ["goal__programme", "goal", "kind", "measuring_organisation", "is_published"]
     list_select_related = ["goal", "measuring_organisation"]
@@ -60,6 +118,7 @@ class SubTargetAdmin(RulesAdminMixin, TranslationAdmin):
     autocomplete_fields = ["measuring_organisation"]
     actions = [publish, unpublish]
     inlines = [MeasurementInline, AssessmentInline]
+    history_related = ((_("measurements"), Measurement.history, "sub_target_id"),)
 
     def get_queryset(self, request):
         # The status column reads the published measurements: one prefetch, not one per row.
@@ -112,7 +171,7 @@ class SubTargetAdmin(RulesAdminMixin, TranslationAdmin):
 
 
 @admin.register(Measurement)
-class MeasurementAdmin(RulesAdminMixin, SimpleHistoryAdmin):
+class MeasurementAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin):
     """Measurements one by one, their history, and the import of a CSV or XLSX file.
 
     The import (``indicators.importing``, on ``flemingsberg.imports``) checks every row in a
@@ -121,11 +180,20 @@ class MeasurementAdmin(RulesAdminMixin, SimpleHistoryAdmin):
     """
 
     change_list_template = "indicators/admin/measurement_change_list.html"
-    list_display = ["sub_target", "period_year", "value", "source_note", "is_published"]
+    form = MeasurementForm
+    list_display = [
+        "sub_target",
+        "period_year",
+        "value",
+        "source_note",
+        "is_published",
+        "reviewed_by",
+        "reviewed_at",
+    ]
     list_filter = ["sub_target__goal", "sub_target", "is_published", "period_year"]
-    list_select_related = ["sub_target"]
+    list_select_related = ["sub_target", "reviewed_by"]
     search_fields = ["sub_target__slug", "source_note"]
-    readonly_fields = ["entered_by", "entered_at"]
+    readonly_fields = ["entered_by", "entered_at", "reviewed_by", "reviewed_at"]
     actions = [publish, unpublish]
 
     def has_import_permission(self, request):
@@ -143,6 +211,18 @@ class MeasurementAdmin(RulesAdminMixin, SimpleHistoryAdmin):
         if not roles.may_publish(request.user, Measurement):
             readonly.append("is_published")  # publishing a value is the editors' review
         return readonly
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        return _form_for(super().get_form(request, obj, change=change, **kwargs), request)
+
+    def has_delete_permission(self, request, obj=None):
+        if (
+            obj is not None
+            and obj.is_published
+            and not roles.may_publish(request.user, Measurement)
+        ):
+            return False  # a reviewed value: an editor corrects it
+        return super().has_delete_permission(request, obj)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "sub_target":

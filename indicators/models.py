@@ -14,6 +14,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Prefetch, Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -94,9 +95,10 @@ class SubTarget(Publishable):
         EVERY_TWO_YEARS = "two_years", _("Every second year")
         IRREGULAR = "irregular", _("Irregularly")
 
+    # PROTECT: a goal with sub-targets (and their measurements) is unpublished, not deleted.
     goal = models.ForeignKey(
         DevelopmentGoal,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="sub_targets",
         verbose_name=_("development goal"),
     )
@@ -161,7 +163,7 @@ class SubTarget(Publishable):
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     measuring_organisation = models.ForeignKey(
         Organisation,
-        on_delete=models.SET_NULL,
+        on_delete=models.PROTECT,
         null=True,
         blank=True,
         related_name="measured_sub_targets",
@@ -240,6 +242,15 @@ class SubTarget(Publishable):
         if self.counts_from_zero:
             return Decimal(0)
         return self.baseline_value
+
+    @property
+    def value_range(self) -> tuple[Decimal, Decimal | None]:
+        """The values the indicator can take: a share 0–100 %; every indicator of the
+        programme else is a count or an amount (homes, jobs, residents, SEK, research
+        centres), never below 0."""
+        if self.kind == self.Kind.SHARE:
+            return Decimal(0), Decimal(100)
+        return Decimal(0), None
 
     @property
     def target_absolute(self):
@@ -332,7 +343,7 @@ class Measurement(Publishable):
 
     sub_target = models.ForeignKey(
         SubTarget,
-        on_delete=models.CASCADE,
+        on_delete=models.PROTECT,
         related_name="measurements",
         verbose_name=_("2030 sub-target"),
     )
@@ -370,6 +381,19 @@ class Measurement(Publishable):
         default=False,
         help_text=_("A generated, fictitious value: always shown with a DEMO mark."),
     )
+    # The review: coordinators enter drafts, a programme editor publishes (roles.may_publish).
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="reviewed_measurements",
+        verbose_name=_("reviewed and published by"),
+    )
+    reviewed_at = models.DateTimeField(
+        _("reviewed and published at"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
     objects = MeasurementQuerySet.as_manager()
@@ -406,15 +430,38 @@ class Measurement(Publishable):
         ):
             errors["period_date"] = _("The date must lie in the year of the value.")
         sub_target = getattr(self, "sub_target", None) if self.sub_target_id else None
-        if (
-            sub_target is not None
-            and sub_target.kind == SubTarget.Kind.SHARE
-            and self.value is not None
-            and not 0 <= self.value <= 100
-        ):
-            errors["value"] = _("A share is a percentage from 0 to 100.")
+        if sub_target is not None and self.value is not None:
+            low, high = sub_target.value_range
+            if self.value < low or (high is not None and self.value > high):
+                errors["value"] = (
+                    _("A share is a percentage from 0 to 100.")
+                    if sub_target.kind == SubTarget.Kind.SHARE
+                    else _(
+                        "%(value)s is not a possible value of “%(indicator)s”: it is a "
+                        "count or an amount, %(low)s or more."
+                    )
+                    % {
+                        "value": self.value,
+                        "indicator": sub_target.indicator_name or sub_target,
+                        "low": low,
+                    }
+                )
         if errors:
             raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        # Publishing is the review: who published the value and when, whichever way it
+        # was published (the change form, the publish action); a draft has no review.
+        reviewed = (self.reviewed_by_id, self.reviewed_at)
+        if self.is_published and self.reviewed_at is None:
+            self.reviewed_at = timezone.now()
+            self.reviewed_by = getattr(self, "_history_user", None)
+        elif not self.is_published:
+            self.reviewed_at = self.reviewed_by = None
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and (self.reviewed_by_id, self.reviewed_at) != reviewed:
+            kwargs["update_fields"] = {*update_fields, "reviewed_by", "reviewed_at"}
+        super().save(*args, **kwargs)
 
 
 class AssessmentQuerySet(PublishableQuerySet):

@@ -1,5 +1,6 @@
-"""Translated fields, then history: simple_history is registered here for the assessments,
-after modeltranslation, so that their historical table gets the _sv/_en columns too."""
+"""Translated fields, then history: simple_history is registered here, after modeltranslation,
+so that the historical tables get the _sv/_en columns too (Measurement declares its history
+in models.py, it has no translated fields)."""
 
 import simple_history
 from modeltranslation.translator import TranslationOptions, register
@@ -24,4 +25,5 @@ class AssessmentTranslation(TranslationOptions):
     fields = ("what_is_done", "what_is_needed")
 
 
-simple_history.register(Assessment, app="indicators")
+for model in (SubTarget, Assessment):
+    simple_history.register(model, app="indicators")

@@ -1,10 +1,15 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
     TranslationStackedInline,
     TranslationTabularInline,
 )
+
+from flemingsberg.admin_deletes import ProtectedDeleteAdminMixin
+from flemingsberg.edit_conflicts import EditConflictAdminMixin
+from flemingsberg.history import ReadableHistoryAdmin
 
 from .admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 from .models import (
@@ -23,13 +28,25 @@ from .models import (
 )
 
 
-class PublishableAdmin(RulesAdminMixin, TranslationAdmin):
+class PublishableAdmin(
+    RulesAdminMixin,
+    ProtectedDeleteAdminMixin,
+    EditConflictAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
+):
     actions = [publish, unpublish]
     list_filter = ["is_published"]
 
 
 @admin.register(Organisation)
-class OrganisationAdmin(RulesAdminMixin, TranslationAdmin):
+class OrganisationAdmin(
+    RulesAdminMixin,
+    ProtectedDeleteAdminMixin,
+    EditConflictAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
+):
     list_display = ["name", "short_name", "slug", "kind", "is_party", "order"]
     list_editable = ["order"]
     list_filter = ["is_party", "kind"]
@@ -62,6 +79,10 @@ class ProgrammeAdmin(PublishableAdmin):
     filter_horizontal = ["owners"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [VisionInline, MainTaskInline, SourceCorrectionInline]
+    history_related = (
+        (_("vision"), Vision.history, "programme_id"),
+        (_("main tasks"), MainTask.history, "programme_id"),
+    )
 
 
 class SubStrategyInline(RulesInlineMixin, TranslationStackedInline):
@@ -90,6 +111,7 @@ class StrategyAdmin(PublishableAdmin):
     filter_horizontal = ["goals"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [SubStrategyInline]
+    history_related = ((_("sub-strategies"), SubStrategy.history, "strategy_id"),)
 
 
 @admin.register(SubStrategy)
@@ -116,6 +138,7 @@ class ChapterAdmin(PublishableAdmin):
     search_fields = ["title", "introduction"]
     prepopulated_fields = {"slug": ("title",)}
     inlines = [ChapterSectionInline]
+    history_related = ((_("chapter sections"), ChapterSection.history, "chapter_id"),)
 
 
 @admin.register(ChapterSection)
@@ -152,7 +175,7 @@ class MainTaskAdmin(PublishableAdmin):
 
 
 @admin.register(StaffMembership)
-class StaffMembershipAdmin(RulesAdminMixin, admin.ModelAdmin):
+class StaffMembershipAdmin(RulesAdminMixin, ReadableHistoryAdmin):
     """Who is staff, and in which role: superusers only (no role's group grants it)."""
 
     list_display = ["user", "organisation", "role"]

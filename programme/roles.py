@@ -229,7 +229,19 @@ def follow_up_scope(user) -> Scope:
 
 
 def may_follow_up(user, action=None) -> bool:
+    """May the user follow up ``action``: in their scope, and carried out (its plan is
+    adopted: a draft has no follow-up; ``Action.is_in_follow_up``)."""
+    if action is not None and not action.is_in_follow_up:
+        return False
     return may(user, "add", _model("actionplan.FollowUpUpdate"), action)
+
+
+def may_correct_follow_up(user, update) -> bool:
+    """Editors change every follow-up update; its author corrects their own while they may
+    still follow up its action (the history keeps the earlier text)."""
+    if may(user, "change", _model("actionplan.FollowUpUpdate"), update):
+        return True
+    return is_active(user) and update.author_id == user.pk and may_follow_up(user, update.action)
 
 
 def measurement_scope(user) -> Scope:

@@ -1,3 +1,7 @@
+"""Translated fields, then history: simple_history is registered here, after
+modeltranslation, so that the historical tables get the _sv/_en columns too."""
+
+import simple_history
 from modeltranslation.translator import TranslationOptions, register
 
 from .models import (
@@ -9,6 +13,7 @@ from .models import (
     Programme,
     RegionalCityCore,
     SourceCorrection,
+    StaffMembership,
     Strategy,
     SubStrategy,
     Vision,
@@ -68,3 +73,21 @@ class RegionalCityCoreTranslation(TranslationOptions):
 @register(SourceCorrection)
 class SourceCorrectionTranslation(TranslationOptions):
     fields = ("location",)
+
+
+# Every model staff edit has a history (who changed what, when).
+for model in (
+    Organisation,
+    Programme,
+    MainTask,
+    Vision,
+    DevelopmentGoal,
+    Strategy,
+    SubStrategy,
+    Chapter,
+    ChapterSection,
+    RegionalCityCore,
+    SourceCorrection,
+    StaffMembership,
+):
+    simple_history.register(model, app="programme")

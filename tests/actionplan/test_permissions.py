@@ -180,7 +180,11 @@ def test_steering_cannot_add_actions(plan, programme, parties, make_staff):
     assert not Action.objects.exists()
 
 
-def test_coordinator_adds_follow_up_to_own_action(actions, make_staff):
+def test_coordinator_adds_follow_up_to_own_action(plan, actions, make_staff):
+    # Follow-up is recorded on the actions of an adopted plan.
+    ActionPlan.objects.filter(pk=plan.pk).update(
+        status=ActionPlan.Status.ADOPTED, decision_date=datetime.date(2025, 12, 1)
+    )
     coordinator = make_staff("coordinator")
     action = actions["co-responsible"]
     data = action_form_data(action)

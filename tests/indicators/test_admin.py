@@ -100,7 +100,7 @@ def test_steering_member_reads_but_may_not_change(client, steering_member, huddi
 def test_coordinator_may_not_change_another_organisations_measurement(
     client, coordinator_botkyrka, coordinator_huddinge, huddinge_target, measure
 ):
-    measurement = measure(huddinge_target, 2019, 1500)
+    measurement = measure(huddinge_target, 2019, 1500, published=False)  # a draft
     url = reverse("admin:indicators_measurement_change", args=[measurement.pk])
     data = {"sub_target": huddinge_target.pk, "period_year": "2019", "value": "1"}
     _login(client, coordinator_botkyrka)

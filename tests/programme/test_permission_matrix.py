@@ -110,7 +110,7 @@ INLINES = {
     ("programme.strategy", "programme.substrategy"): "editors",
     ("programme.chapter", "programme.chaptersection"): "editors",
     ("indicators.subtarget", "indicators.measurement"): "measuring party",
-    ("actionplan.actionplan", "actionplan.fundingcontribution"): "editors",
+    ("actionplan.actionplan", "actionplan.fundingcontribution"): "editors, until adopted",
     ("actionplan.actionplan", "actionplan.plantransition"): "nobody",
     ("actionplan.action", "actionplan.actionpartner"): "lead party",
     ("actionplan.action", "actionplan.followupupdate"): "follow-up",
@@ -324,7 +324,9 @@ def expected(persona: str, verb: str, label: str, case: Case | None) -> bool:
         if verb == "delete":
             return leads and not case.frozen
     if label == "actionplan.followupupdate":
-        return False  # follow-up is added, not rewritten: editors correct it
+        return False  # follow-up is added, not rewritten: editors (and its author) correct it
+    if label == "indicators.measurement" and verb == "delete":
+        return False  # the values here are published (reviewed): an editor corrects them
     return leads  # measurements, communication activities: change, delete, revert
 
 
@@ -354,11 +356,13 @@ def expected_inline(persona: str, who: str, verb: str, parent: Case) -> bool:
         return True
     if who == "nobody":
         return False  # a record (plan transitions): never added, changed or deleted by hand
-    if who == "lead party" and parent.frozen:
-        return False  # who is co-responsible is part of the adopted decision
+    if who in ("lead party", "editors, until adopted") and parent.frozen:
+        return False  # who is co-responsible, and the funding, are part of the decision
+    if who == "follow-up" and verb == "add" and not parent.frozen:
+        return False  # a draft plan is not carried out yet: it has no follow-up
     if persona in ("editor", "superuser"):
         return True
-    if persona == "steering" or who == "editors":
+    if persona == "steering" or who in ("editors", "editors, until adopted"):
         return False
     org = _org(persona)
     if who == "measuring party":
@@ -411,7 +415,11 @@ def _try(client: Client, label: str, verb: str, case: Case | None, history: bool
     if verb == "history":
         return client.get(_url(label, "history", pk))
     if verb == "revert":
-        version = case.obj.history.order_by("history_id").first().history_id
+        first = case.obj.history.order_by("history_id").first()
+        if first is None:  # loaded by loaddata, which writes no history: save a version
+            case.obj.save()
+            first = case.obj.history.order_by("history_id").first()
+        version = first.history_id
         return client.post(_url(label, "simple_history", pk, version), {})
     raise AssertionError(verb)
 

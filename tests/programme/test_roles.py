@@ -100,6 +100,10 @@ def test_coordinator_scopes_by_level(rows, coordinator_huddinge):
     assert set(Action.objects.modifiable_by(user)) == {rows["led"], rows["shared"]}
     assert set(roles.scope(user, "delete", Action).filter(Action.objects.all())) == {rows["led"]}
     assert set(roles.import_scope(user, Action).filter(Action.objects.all())) == {rows["led"]}
+    assert not Action.objects.followable_by(user).exists()  # a draft has no follow-up
+    ActionPlan.objects.filter(pk=rows["plan"].pk).update(
+        status=ActionPlan.Status.ADOPTED, decision_date=datetime.date(2026, 12, 1)
+    )
     assert set(Action.objects.followable_by(user)) == {rows["led"], rows["shared"]}
     assert roles.scope(user, "change", Action).allows(rows["shared"])
     assert not roles.scope(user, "delete", Action).allows(rows["shared"])

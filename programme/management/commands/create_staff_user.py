@@ -3,6 +3,7 @@ import os
 
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
+from django.db import connection
 
 from programme.models import Organisation, StaffMembership
 from programme.services import create_staff_member
@@ -25,13 +26,21 @@ class Command(BaseCommand):
         parser.add_argument("--email", default="")
 
     def handle(self, *args, username, organisation, role, email, **options):
+        if Organisation._meta.db_table not in connection.introspection.table_names():
+            raise CommandError(
+                "The database is not set up yet: run `make run` first (it migrates and loads "
+                "the programme), or `manage.py migrate` and `manage.py load_programme_content`."
+            )
         try:
             organisation_obj = Organisation.objects.get(slug=organisation)
         except Organisation.DoesNotExist:
-            known = ", ".join(Organisation.objects.values_list("slug", flat=True)) or "none"
-            raise CommandError(
-                f"Unknown organisation '{organisation}'. Known slugs: {known}."
-            ) from None
+            known = ", ".join(Organisation.objects.values_list("slug", flat=True))
+            hint = (
+                f"Known slugs: {known}."
+                if known
+                else "There are none yet: load them with `manage.py load_programme_content`."
+            )
+            raise CommandError(f"Unknown organisation '{organisation}'. {hint}") from None
         password = os.environ.get("FLEMINGSBERG_STAFF_PASSWORD")
         if not password:
             if not options.get("interactive", True) or not os.isatty(0):
