@@ -99,7 +99,7 @@ def strategies_of_actions(plan: ActionPlan) -> dict[int, set[int]]:
 
 def plan_strategies(plan: ActionPlan) -> list[Strategy]:
     return list(
-        Strategy.objects.published()
+        Strategy.objects.public()
         .for_programme(plan.programme_id)
         .only(
             "id",
@@ -119,7 +119,7 @@ def plan_strategies(plan: ActionPlan) -> list[Strategy]:
 def plan_coverage(plan: ActionPlan) -> Coverage:
     """Count the plan's actions per goal × strategy and goal × party (8 queries)."""
     goals = list(
-        DevelopmentGoal.objects.published()
+        DevelopmentGoal.objects.public()
         .for_programme(plan.programme_id)
         .only("id", "slug", "order", "title", "title_sv", "title_en", "programme_id")
     )

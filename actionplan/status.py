@@ -103,7 +103,7 @@ def _plan_in_force(programme: Programme, goal: DevelopmentGoal | None) -> Action
     actions = Action.objects.filter(plan=OuterRef("pk"))
     updates = FollowUpUpdate.objects.filter(action__plan=OuterRef("pk"))
     if goal is not None:
-        actions = actions.filtered(goal=goal)
+        actions = actions.serving_goal(goal)
         updates = updates.filter(action__goals=goal)
     return (
         ActionPlan.objects.for_programme(programme)
@@ -144,7 +144,8 @@ def programme_status(
     total = 0
     earlier = None
     if plan is not None:
-        raw = Action.objects.in_plan(plan).filtered(goal=goal).status_counts()
+        actions = Action.objects.in_plan(plan)
+        raw = (actions.serving_goal(goal) if goal is not None else actions).status_counts()
         total = sum(raw.values())
         counts = [
             StatusCount(

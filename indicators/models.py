@@ -464,16 +464,6 @@ class Measurement(Publishable):
         super().save(*args, **kwargs)
 
 
-class AssessmentQuerySet(PublishableQuerySet):
-    def public(self):
-        """Published assessments of published sub-targets of published goals."""
-        return self.published().filter(
-            sub_target__in=SubTarget.objects.published().filter(
-                goal__in=DevelopmentGoal.objects.published()
-            )
-        )
-
-
 class Assessment(Publishable):
     """An editor's dated judgement of a sub-target: "Når vi målet?" (Will we reach the target?).
 
@@ -481,6 +471,8 @@ class Assessment(Publishable):
     state a verdict (Ja / Nära / Nej), the direction things are moving and two short texts:
     what is being done, and what is needed. The newest published one is shown.
     """
+
+    public_parent = "sub_target"
 
     class Verdict(models.TextChoices):
         YES = "yes", _("Yes")
@@ -523,7 +515,7 @@ class Assessment(Publishable):
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("changed at"), auto_now=True)
 
-    objects = AssessmentQuerySet.as_manager()
+    objects = PublishableQuerySet.as_manager()
 
     class Meta:
         ordering = ["sub_target", "-assessed_on", "-pk"]

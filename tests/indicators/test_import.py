@@ -166,7 +166,20 @@ def _by_inline(client, sub_target, run_import, user):
         for name, field in form.fields.items()
         if form.initial.get(name, field.initial) not in (None, False)
     }
-    prefix = response.context["inline_admin_formsets"][0].formset.prefix
+    # Every inline's management form (none of their rows is added), then one new value.
+    for inline in response.context["inline_admin_formsets"]:
+        management = inline.formset.management_form
+        data.update(
+            {
+                f"{inline.formset.prefix}-{name}": value
+                for name, value in {**management.initial, "TOTAL_FORMS": 0}.items()
+            }
+        )
+    prefix = next(
+        inline.formset.prefix
+        for inline in response.context["inline_admin_formsets"]
+        if inline.formset.model is Measurement
+    )
     data.update(
         {
             f"{prefix}-TOTAL_FORMS": "1",

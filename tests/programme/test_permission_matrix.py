@@ -37,7 +37,7 @@ from actionplan.models import (
     FollowUpUpdate,
     FundingContribution,
 )
-from indicators.models import Measurement, SubTarget
+from indicators.models import Assessment, Measurement, SubTarget
 from programme.models import (
     Chapter,
     ChapterSection,
@@ -85,6 +85,7 @@ EDITOR_CONTENT = {
     "programme.vision",
     "programme.maintask",
     "indicators.subtarget",
+    "indicators.assessment",
     "actionplan.actionplan",
 }
 # Models coordinators work on, each with an owner organisation per row (see Case).
@@ -109,7 +110,9 @@ INLINES = {
     ("programme.programme", "programme.maintask"): "editors",
     ("programme.strategy", "programme.substrategy"): "editors",
     ("programme.chapter", "programme.chaptersection"): "editors",
+    ("programme.programme", "programme.sourcecorrection"): "editors",
     ("indicators.subtarget", "indicators.measurement"): "measuring party",
+    ("indicators.subtarget", "indicators.assessment"): "editors",
     ("actionplan.actionplan", "actionplan.fundingcontribution"): "editors, until adopted",
     ("actionplan.actionplan", "actionplan.plantransition"): "nobody",
     ("actionplan.action", "actionplan.actionpartner"): "lead party",
@@ -254,6 +257,15 @@ def world(build_programme, parties, make_staff):
             Case(f"measured by {slug}", sub_target, lead=slug)
             for slug, sub_target in sub_targets.items()
         ],
+        "indicators.assessment": plain(
+            Assessment.objects.create(
+                sub_target=sub_targets["huddinge"],
+                assessed_on=datetime.date(2026, 11, 1),
+                verdict="close",
+                trend="positive",
+                author_organisation=parties["huddinge"],
+            )
+        ),
         "indicators.measurement": [
             Case(f"of {slug}", measurement, lead=slug) for slug, measurement in measurements.items()
         ],
