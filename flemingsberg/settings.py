@@ -208,7 +208,7 @@ TASKS = {
 # TLS from the start) or the usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
 # EMAIL_HOST_PASSWORD (or _FILE), EMAIL_USE_TLS, EMAIL_USE_SSL. Neither set: the console
 # backend (mail is printed), so a local run needs nothing; in production `send_reminders`
-# then refuses to run rather than record reminders nobody received (EMAIL_CONFIGURED).
+# then refuses to run rather than record reminders nobody received.
 
 
 def _email_settings(url: str | None) -> dict:
@@ -261,6 +261,16 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Flemingsberg 2050 <noreply@local
 if EMAIL_CONFIGURED and not DEBUG and DEFAULT_FROM_EMAIL.endswith("@localhost>"):
     raise MissingSetting("DEFAULT_FROM_EMAIL must be set when e-mail is sent (EMAIL_URL/HOST).")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address, for links in e-mail (no request to take it from): PORTAL_URL, else
+# https:// and the first of ALLOWED_HOSTS (http://127.0.0.1:8000 for a local run).
+PORTAL_URL = (
+    env("PORTAL_URL")
+    or (
+        f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+        if not DEBUG and ALLOWED_HOSTS
+        else "http://127.0.0.1:8000"
+    )
+).rstrip("/")
 # Reminders (`manage.py send_reminders`): this many days before a round's deadline, coordinators
 # of parties that have not signed off are reminded (and once more when it has passed); values
 # of sub-targets are announced this many days before they are due.

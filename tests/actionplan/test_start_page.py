@@ -74,7 +74,7 @@ def test_a_coordinator_sees_their_organisations_actions_with_their_role(
 def test_a_coordinator_sees_their_values_due_and_missing_only(
     programme, measured, coordinator_huddinge
 ):
-    first, second, third = measured
+    first, _second, _third = measured
     page = _start_page(coordinator_huddinge).context["start_page"]
     due = page["values_due"]
     assert [d.sub_target.pk for d in due] == [first.pk]
@@ -104,7 +104,7 @@ def test_an_action_past_its_end_is_overdue_for_its_coordinator(
 
 
 def test_an_editor_sees_every_organisations_values_due(programme, measured, editor):
-    first, second, third = measured
+    first, _second, third = measured
     response = _start_page(editor)
     due = response.context["start_page"]["values_due"]
     assert {d.sub_target.pk for d in due} == {first.pk, third.pk}
@@ -116,7 +116,9 @@ def test_the_start_page_queries_do_not_grow_with_the_actions(
 ):
     for number in range(12):
         make_action(adopted, f"2026:{number:02}", lead="huddinge", partners=["botkyrka"])
-        make_action(adopted, f"2026:{number + 50:02}", lead="region-stockholm", partners=["huddinge"])
+        make_action(
+            adopted, f"2026:{number + 50:02}", lead="region-stockholm", partners=["huddinge"]
+        )
     client = _client(coordinator_huddinge)
     # session, user, membership, organisation, the actions (plan, lead party, latest
     # update date as a subquery), the organisation's partnerships in them, the sub-targets

@@ -29,7 +29,11 @@ def test_an_email_url_gives_host_port_user_password_and_security():
     starttls = portal_settings._email_settings("smtp+tls://anna:x@mail.example.se")
     assert (starttls["EMAIL_PORT"], starttls["EMAIL_USE_TLS"]) == (587, True)
     plain = portal_settings._email_settings("smtp://relay.example.se:2525")
-    assert (plain["EMAIL_PORT"], plain["EMAIL_HOST_USER"], plain["EMAIL_USE_TLS"]) == (2525, "", False)
+    assert (plain["EMAIL_PORT"], plain["EMAIL_HOST_USER"], plain["EMAIL_USE_TLS"]) == (
+        2525,
+        "",
+        False,
+    )
 
 
 @pytest.mark.parametrize("url", ["http://mail.example.se", "smtp://", "mail.example.se"])
@@ -68,7 +72,12 @@ def _settings_in_a_fresh_process(**variables) -> str:
 def test_without_email_settings_mail_goes_to_the_console():
     output = _settings_in_a_fresh_process(DEBUG="1")
     # backend, (no host), port, TLS, configured
-    assert output.split() == ["django.core.mail.backends.console.EmailBackend", "25", "False", "False"]
+    assert output.split() == [
+        "django.core.mail.backends.console.EmailBackend",
+        "25",
+        "False",
+        "False",
+    ]
 
 
 def test_host_variables_choose_the_smtp_backend():
@@ -108,7 +117,11 @@ def _closed_port() -> int:
 def test_a_failed_delivery_is_queued_again_later(settings):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
-    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", _closed_port(), 2
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = (
+        "127.0.0.1",
+        _closed_port(),
+        2,
+    )
     settings.EMAIL_SEND_ATTEMPTS = 3
     default_task_backend.clear()
     assert send_email.call(to=["anna@example.se"], subject="S", body="B") == 0

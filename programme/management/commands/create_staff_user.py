@@ -2,7 +2,6 @@ import getpass
 import os
 
 from django.conf import settings
-
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
