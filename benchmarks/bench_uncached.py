@@ -62,7 +62,10 @@ def _measured(port: int, server: int, path: str) -> dict:
 
 
 def _spread(values: list[float], fmt: str) -> str:
-    return f"{fmt.format(statistics.median(values))} ({fmt.format(min(values))}–{fmt.format(max(values))})"
+    low, middle, high = (
+        fmt.format(value) for value in (min(values), statistics.median(values), max(values))
+    )
+    return f"{middle} ({low}–{high})"
 
 
 def start_server(environment: dict[str, str], wsgi: str = "benchmarks.wsgi"):
