@@ -9,8 +9,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Prefetch
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from flemingsberg.links import cached_reverse
 
 from . import roles
 
@@ -257,7 +258,7 @@ class DevelopmentGoal(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("programme:goal", kwargs={"slug": self.slug})
+        return cached_reverse("programme:goal", slug=self.slug)
 
 
 class StrategyQuerySet(PublishableQuerySet):
@@ -307,7 +308,7 @@ class Strategy(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("programme:strategy", kwargs={"slug": self.slug})
+        return cached_reverse("programme:strategy", slug=self.slug)
 
 
 class SubStrategy(Publishable):
