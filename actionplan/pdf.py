@@ -218,6 +218,8 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
         "funding_rows": funding_rows,
         "funding_totals": funding_totals,
         "funding_grand_total": sum(funding_totals),
+        # Amounts a body recommended (the 2007 steering group), not granted ones.
+        "funding_recommended": any(row.is_recommendation for row in funding),
         "generated_on": timezone.localdate(),
         "coverage": compute_coverage(
             plan,
@@ -307,7 +309,7 @@ def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocu
         pdf = render_archival_pdf(
             plan_document(plan, Kind.ACTION_PLAN, language),
             attachments=attachments,
-            decision=decision_record(plan),
+            decision=decision_record(plan, language),
         )
         stored.append(
             AdoptedPlanDocument.objects.create(
