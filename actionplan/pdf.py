@@ -204,6 +204,7 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
         "status_choices": ActionStatus.choices,
         "status_totals": _status_counts(actions),
         "appendices": [appendices[party.pk] for party in parties],
+        "parties": parties,
         "sub_targets": sub_targets,
         "sub_target_status_counts": [
             (status, sub_target_counts.get(status, 0)) for status in SubTargetStatus
