@@ -4,7 +4,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplan', '0009_move_decisions'),
+        ('actionplan', '0011_move_decisions'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('programme', '0005_history_of_source_corrections'),
+        ('programme', '0006_staff_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

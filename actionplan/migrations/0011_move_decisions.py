@@ -56,7 +56,7 @@ def restore_decisions(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplan', '0008_decision_record'),
+        ('actionplan', '0010_decision_record'),
     ]
 
     operations = [

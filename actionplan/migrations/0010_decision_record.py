@@ -8,8 +8,8 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('actionplan', '0007_merge_history_and_changed_at'),
-        ('programme', '0006_decisions_and_dated_names'),
+        ('actionplan', '0009_reminders'),
+        ('programme', '0007_decisions_and_dated_names'),
     ]
 
     operations = [
