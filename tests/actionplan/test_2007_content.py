@@ -133,3 +133,14 @@ def test_organisations_keep_their_earlier_name_with_its_date(parties):
         assert region.name_on(datetime.date(2007, 7, 6)) == "Stockholm County Council"
     huddinge = parties["huddinge"]
     assert huddinge.name_on(datetime.date(2007, 7, 6)) == "Huddinge kommun"
+
+
+def test_the_programme_history_lists_the_decision_and_the_proposals(programme_content, visitor):
+    html = visitor.get(reverse("programme:history")).content.decode()
+    assert "<dt>Beslut</dt><dd>Politiska styrgruppen 27 juni 2007" in html
+    for body in (
+        "Landstingsfullmäktige, Stockholms läns landsting",
+        "Kommunfullmäktige, Huddinge kommun",
+        "Kommunfullmäktige, Botkyrka kommun",
+    ):
+        assert f"<dt>Förslag till beslut</dt><dd>{body} 6 juli 2007" in html
