@@ -243,7 +243,7 @@ def test_the_stored_report(
     english = " ".join(
         PdfReader(io.BytesIO(bytes(documents["en"].pdf))).pages[1].extract_text().split()
     )
-    assert "Not signed off: Region Stockholm, Botkyrka kommun." in english
+    assert "Not signed off: Region Stockholm, Botkyrka Municipality." in english, english
 
     # A later edit changes neither the stored report nor the snapshot it was made from.
     digest = documents["sv"].sha256
