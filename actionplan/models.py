@@ -1034,6 +1034,9 @@ _protect_programme_links()
 # The frozen PDF of an adopted plan lives beside the PDF code (actionplan/pdf.py).
 from .pdf_models import AdoptedPlanDocument  # noqa: E402, F401
 
+# Reminders sent by e-mail (manage.py send_reminders).
+from .reminder_models import Reminder  # noqa: E402, F401
+
 # Follow-up rounds, sign-offs, snapshots and round reports.
 from .round_models import (  # noqa: E402, F401
     FollowUpRound,
