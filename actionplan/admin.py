@@ -541,11 +541,13 @@ class FollowUpUpdateAdmin(
     RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
 ):
     form = FollowUpUpdateAdminForm
-    list_display = ["action", "date", "status", "progress", "author"]
-    list_filter = ["status"]
+    list_display = ["action", "date", "status", "progress", "no_change", "author"]
+    list_filter = ["status", "no_change"]
     list_select_related = ["action", "author"]
     search_fields = ["action__title", "text"]
-    readonly_fields = ["author"]
+    # A "no change" mark is made on the round's page (rounds.record_no_change), which keeps
+    # status and progress as they are; never ticked here beside a changed status.
+    readonly_fields = ["author", "no_change"]
     autocomplete_fields = ["action"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
@@ -633,3 +635,7 @@ class CommunicationActivityAdmin(
             )
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Follow-up rounds: opened, signed off and closed in their own admin module.
+from . import round_admin  # noqa: E402, F401
