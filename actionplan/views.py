@@ -86,7 +86,8 @@ def plan_detail(request, year: int | None = None):
     Queries: plan, years, funding, the filter form's choices (goals, strategies, parties)
     plus one per filter given, status counts, page count, the page, its goals, its
     partners, the plan's closed follow-up rounds, whether an archival copy is stored
-    (public plans): constant in the number of actions.
+    (public plans), and for a plan of a replaced programme whether the current one has an
+    adopted plan: constant in the number of actions.
     """
     plan = _get_plan_or_404(request, year)
     filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
