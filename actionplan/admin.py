@@ -481,16 +481,17 @@ class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin,
             action.refresh_current_state()
 
     def get_search_results(self, request, queryset, search_term):
-        # The autocomplete of "Follow-up update › action" offers only what the user may
-        # follow up (Django's autocomplete view names the field asking).
+        # The autocompletes that pick actions (Django's autocomplete view names the field
+        # asking) offer what the rules allow: "Follow-up update › action" what the user may
+        # follow up; every other (a communication activity's actions, an action's
+        # predecessor) what the user may see. One page of results, never the whole table.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if (
-            request.GET.get("app_label") == "actionplan"
-            and request.GET.get("model_name") == "followupupdate"
-        ):
-            queryset = queryset.filter(
-                pk__in=Action.objects.followable_by(request.user).values("pk")
-            )
+        if request.GET.get("app_label") == "actionplan" and request.GET.get("field_name"):
+            if request.GET.get("model_name") == "followupupdate":
+                allowed = Action.objects.followable_by(request.user)
+            else:
+                allowed = Action.objects.visible_to(request.user)
+            queryset = queryset.filter(pk__in=allowed.values("pk"))
         return queryset, may_have_duplicates
 
 
@@ -590,7 +591,9 @@ class CommunicationActivityAdmin(
     list_filter = ["plan", "status"]
     list_select_related = ["plan", "responsible_organisation"]
     search_fields = ["title", "message"]
-    filter_horizontal = ["goals", "actions"]
+    filter_horizontal = ["goals"]
+    # A plan has thousands of actions: picked by number or title, never listed in full.
+    autocomplete_fields = ["actions"]
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_decided():
