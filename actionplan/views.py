@@ -25,6 +25,7 @@ from .models import (
     ActionStatus,
     AdoptedPlanDocument,
     CommunicationActivity,
+    FollowUpRound,
     FollowUpUpdate,
 )
 
@@ -58,8 +59,8 @@ def plan_detail(request, year: int | None = None):
 
     Queries: plan, years, funding, the filter form's choices (goals, strategies, parties)
     plus one per filter given, status counts, page count, the page, its goals, its
-    partners, whether an archival copy is stored (public plans): constant in the number
-    of actions.
+    partners, the plan's closed follow-up rounds, whether an archival copy is stored
+    (public plans): constant in the number of actions.
     """
     plan = _get_plan_or_404(request, year)
     filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
@@ -89,6 +90,10 @@ def plan_detail(request, year: int | None = None):
             "years": _years(request),
             "funding": funding,
             "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
+            # Closed rounds of a public plan only (never an open one, never a draft's).
+            "rounds": list(
+                FollowUpRound.objects.public().filter(plan=plan).order_by("-closed_at", "-pk")
+            ),
             "archival_copy": plan.is_public
             and plan.adopted_documents.filter(
                 language=get_language(), variant=AdoptedPlanDocument.Variant.PDF_A_3A

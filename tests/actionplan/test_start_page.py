@@ -205,7 +205,7 @@ def test_a_signed_off_party_sees_who_signed_and_when(open_round, coordinator_hud
     response = _start_page(coordinator_huddinge)
     (part,) = response.context["start_page"]["rounds"]
     assert part.coverage.sign_off.signed_by == coordinator_huddinge
-    assert "Underskriven av Anna" in response.content.decode()
+    assert "Signerad av Anna" in response.content.decode()
 
 
 def test_an_action_without_an_update_since_the_last_round_is_overdue(

@@ -55,7 +55,7 @@ def test_a_huddinge_coordinator_goes_from_the_start_page_to_sign_off(
     assert "Trygg belysning vid torget" in missing.nth(1).inner_text()
     assert "Gemensam bostadsplanering" not in round_section.inner_text()  # Region leads it
     # Signing off before every action is covered is refused, with the actions named.
-    round_section.get_by_role("button", name="Skriv under för Huddinge").click()
+    round_section.get_by_role("button", name="Signera för Huddinge").click()
     page.wait_for_url("**/admin/")
     assert "2026:01" in page.locator(".messagelist .error").inner_text()
     assert not RoundSignOff.objects.exists()
@@ -85,11 +85,11 @@ def test_a_huddinge_coordinator_goes_from_the_start_page_to_sign_off(
     assert "2 av de 2 åtgärder din organisation leder" in round_section.inner_text()
 
     # The sign-off, recorded with who and when.
-    round_section.get_by_role("button", name="Skriv under för Huddinge").click()
+    round_section.get_by_role("button", name="Signera för Huddinge").click()
     page.wait_for_url("**/admin/")
     assert page.locator(".messagelist .success").count() == 1
     round_section = page.locator(f"section[aria-labelledby='start-round-{open_round.pk}']")
-    assert "Underskriven av coordinator-huddinge" in round_section.inner_text()
+    assert "Signerad av coordinator-huddinge" in round_section.inner_text()
     sign_off = RoundSignOff.objects.get()
     assert (sign_off.organisation.slug, sign_off.signed_by) == ("huddinge", coordinator_huddinge)
     assert sign_off.withdrawn_at is None
