@@ -139,10 +139,12 @@ def test_the_editors_start_page_queries(measured, editor, django_assert_num_quer
 
 def test_the_steering_groups_start_page_queries(steering_member, django_assert_num_queries):
     client = _client(steering_member)
-    # session, user, membership, the user's and the groups' permissions (the model list)
-    with django_assert_num_queries(5):
+    # session, user, membership, the latest closed round (none), the user's and the
+    # groups' permissions (the model list)
+    with django_assert_num_queries(6):
         response = client.get(reverse("admin:index"))
     assert response.context["start_page"]["role"] == "steering"
+    assert "Ingen uppföljningsomgång har stängts ännu." in response.content.decode()
 
 
 def test_a_superuser_without_a_role_gets_the_editors_page(db, django_user_model):
@@ -199,7 +201,8 @@ def test_a_signed_off_party_sees_who_signed_and_when(open_round, coordinator_hud
         action=open_round.plan.actions.get(number="2026:02"), by=coordinator_huddinge
     )
     rounds.sign_off(
-        round=open_round, organisation=coordinator_huddinge.membership.organisation,
+        round=open_round,
+        organisation=coordinator_huddinge.membership.organisation,
         by=coordinator_huddinge,
     )
     response = _start_page(coordinator_huddinge)
@@ -216,7 +219,10 @@ def test_an_action_without_an_update_since_the_last_round_is_overdue(
     quiet = make_action(adopted, "2026:01", lead="huddinge", title="Tyst åtgärd")
     busy = make_action(adopted, "2026:02", lead="huddinge", title="Aktiv åtgärd")
     round = rounds.open_round(
-        plan=adopted, by=editor, title="T1", reports_on=datetime.date.today(),
+        plan=adopted,
+        by=editor,
+        title="T1",
+        reports_on=datetime.date.today(),
         deadline=datetime.date.today(),
     )
     rounds.close_round(round=round, by=editor)
@@ -233,8 +239,7 @@ def test_an_editor_sees_every_partys_progress_and_whom_to_contact(
     response = _start_page(editor)
     (entry,) = response.context["start_page"]["rounds"]
     progress = {
-        p.organisation.slug: (len(p.led), len(p.covered), p.is_signed_off)
-        for p in entry["parties"]
+        p.organisation.slug: (len(p.led), len(p.covered), p.is_signed_off) for p in entry["parties"]
     }
     assert progress["huddinge"] == (2, 1, False)
     assert progress["botkyrka"] == (1, 0, False)
@@ -266,12 +271,43 @@ def test_the_coordinators_page_with_an_open_round_queries(
         client.get(reverse("admin:index"))
 
 
-def test_the_editors_page_with_an_open_round_queries(
-    open_round, editor, django_assert_num_queries
-):
+def test_the_editors_page_with_an_open_round_queries(open_round, editor, django_assert_num_queries):
     client = _client(editor)
     # session, user, membership, the open rounds; per open round its previous round, its
     # actions with their coverage, its parties, its sign-offs; the coordinators, the
     # sub-targets with their newest value, the user's and the groups' permissions
     with django_assert_num_queries(12):
         client.get(reverse("admin:index"))
+
+
+def test_the_steering_group_sees_the_latest_closed_rounds_summary_and_reports(
+    open_round, editor, coordinator_huddinge, steering_member, django_assert_num_queries
+):
+    from actionplan import rounds
+    from actionplan.models import RoundReportDocument
+
+    rounds.close_round(round=open_round, by=editor)
+    RoundReportDocument.objects.filter(round=open_round).delete()
+    for language in ("sv", "en"):
+        RoundReportDocument.objects.create(
+            round=open_round, language=language, pdf=b"%PDF", sha256="0" * 64, size=4
+        )
+    client = _client(steering_member)
+    # session, user, membership, the latest closed round with its plan, the summary (its
+    # previous round, its action and sub-target snapshots, the parties, the sign-offs), the
+    # stored reports, the user's and the groups' permissions
+    with django_assert_num_queries(12):
+        response = client.get(reverse("admin:index"))
+    page = response.context["start_page"]
+    assert page["round"] == open_round
+    assert {p.organisation.slug for p in page["summary"].not_signed_off} >= {"huddinge"}
+    html = response.content.decode()
+    assert "Uppföljning tertial 2 2026" in html
+    for language in ("sv", "en"):
+        assert (
+            reverse(
+                "actionplan:round_pdf",
+                kwargs={"year": 2026, "pk": open_round.pk, "language": language},
+            )
+            in html
+        )
