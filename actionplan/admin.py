@@ -526,11 +526,13 @@ class FollowUpUpdateAdmin(
     RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
 ):
     form = FollowUpUpdateAdminForm
-    list_display = ["action", "date", "status", "progress", "author"]
-    list_filter = ["status"]
+    list_display = ["action", "date", "status", "progress", "no_change", "author"]
+    list_filter = ["status", "no_change"]
     list_select_related = ["action", "author"]
     search_fields = ["action__title", "text"]
-    readonly_fields = ["author"]
+    # A "no change" mark is made on the round's page (rounds.record_no_change), which keeps
+    # status and progress as they are; never ticked here beside a changed status.
+    readonly_fields = ["author", "no_change"]
     autocomplete_fields = ["action"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):
