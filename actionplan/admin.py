@@ -357,7 +357,7 @@ class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin,
     list_display = [
         "number",
         "title",
-        "plan",
+        "plan_year",
         "party",
         "status",
         "progress_shown",
@@ -383,6 +383,11 @@ class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin,
             .get_queryset(request)
             .annotate(last_update_on=Subquery(latest.values("date")[:1]))
         )
+
+    @admin.display(description=_("plan"), ordering="plan__year")
+    def plan_year(self, obj):
+        # The year names the plan (one per year; the filter has the full titles).
+        return f"{obj.plan.year} DEMO" if obj.plan.is_demo else str(obj.plan.year)
 
     @admin.display(description=_("party"), ordering="lead_organisation__name")
     def party(self, obj):
