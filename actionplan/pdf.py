@@ -76,8 +76,12 @@ def _status_counts(actions) -> dict[str, int]:
     return {value: counter.get(value, 0) for value in ActionStatus.values}
 
 
-def plan_pdf_context(plan: ActionPlan) -> dict:
+def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
     """Everything both documents show, in a fixed number of queries (listed below).
+
+    ``overlay(actions, sub_targets)``, when given, replaces the live follow-up state of
+    the fetched rows before anything is counted or grouped: a follow-up round's report
+    puts its snapshot there (``actionplan.round_report``).
 
     Queries: goals (1), their published sub-targets (1), measurements (1) and assessments
     with their organisations (1); actions with lead organisation (1), their goals (1),
@@ -128,6 +132,8 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
             action.updates_newest_first[0] if action.updates_newest_first else None
         )
         action.partner_list = list(action.partners.all())
+    if overlay is not None:
+        overlay(actions, [sub_target for goal in goals for sub_target in goal.sub_targets.all()])
 
     by_goal: dict[int, list[Action]] = defaultdict(list)
     without_goal: list[Action] = []
@@ -204,6 +210,7 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
         "status_choices": ActionStatus.choices,
         "status_totals": _status_counts(actions),
         "appendices": [appendices[party.pk] for party in parties],
+        "parties": parties,
         "sub_targets": sub_targets,
         "sub_target_status_counts": [
             (status, sub_target_counts.get(status, 0)) for status in SubTargetStatus
@@ -218,6 +225,8 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
         "funding_rows": funding_rows,
         "funding_totals": funding_totals,
         "funding_grand_total": sum(funding_totals),
+        # Amounts a body recommended (the 2007 steering group), not granted ones.
+        "funding_recommended": any(row.is_recommendation for row in funding),
         "generated_on": timezone.localdate(),
         "coverage": compute_coverage(
             plan,
@@ -307,7 +316,7 @@ def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocu
         pdf = render_archival_pdf(
             plan_document(plan, Kind.ACTION_PLAN, language),
             attachments=attachments,
-            decision=decision_record(plan),
+            decision=decision_record(plan, language),
         )
         stored.append(
             AdoptedPlanDocument.objects.create(

@@ -47,6 +47,7 @@ def smtp(settings):
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    collector.port = port
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -151,7 +152,7 @@ def test_after_the_deadline_coordinators_hear_once_more_and_editors_who_is_late(
     assert "tidsfristen har passerat" in received["anna@example.se"][0]
     assert "the deadline has passed" in received["bob@example.se"][0]
     subject, body = received["erik@example.se"]
-    assert "2 parter har inte skrivit under" in subject
+    assert "2 parter har inte signerat" in subject
     assert "Huddinge kommun: 1 av 2 åtgärder" in body and "Botkyrka kommun" in body
     assert "Region Stockholm" not in body
     assert "2 parties have not signed off" in received["emma@example.se"][0]
@@ -242,3 +243,19 @@ def test_the_same_reminder_is_refused_by_the_database(round_, people):
             language="sv",
             subject="y",
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_waits_for_the_task_worker_which_sends_it(smtp, round_, task_worker):
+    # With the portal's own task backend (the database) the command only records and
+    # queues: the worker sends, so a slow mail server holds up nothing else.
+    _run()
+    assert smtp.messages == []
+    assert Reminder.objects.count() == 2
+    # (on PostgreSQL the worker is a process of its own: it is told where the server is)
+    task_worker(
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.port),
+        DEFAULT_FROM_EMAIL="Flemingsberg 2050 <noreply@flemingsberg.example.se>",
+    )
+    assert sorted(to for to, _s, _b in smtp.received()) == ["anna@example.se", "bob@example.se"]

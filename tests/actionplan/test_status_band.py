@@ -15,6 +15,7 @@ from actionplan.models import Action, ActionPlan, FollowUpUpdate
 from actionplan.status import programme_status
 from indicators.models import Measurement, SubTarget
 from programme.models import DevelopmentGoal
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -131,8 +132,9 @@ def test_status_takes_a_fixed_number_of_queries(programme_content, make_real_pla
     with CaptureQueriesContext(connection) as queries:
         status = programme_status(programme_content, goals=goals)
     # 1 the plan in force, with two subqueries: when its actions and follow-ups last
-    # changed; 2 its actions by status.
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # changed; 2 its actions by status; 3 its latest closed public follow-up round, with
+    # an EXISTS for its stored report in the page's language.
+    assert len(queries) == 3, [q["sql"] for q in queries]
     assert status.plan == plan
     ActionPlan.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:
@@ -161,8 +163,7 @@ def make_real_plan(programme_content, parties):
             title_sv=f"Handlingsplan {year}",
             title_en=f"Action plan {year}",
             status=ActionPlan.Status.ADOPTED,
-            decision_date=datetime.date(year - 1, 12, 10),
-            decision_body_sv="Politiska samordningsgruppen",
+            decision=coordination_decision(datetime.date(year - 1, 12, 10)),
         )
         action = Action.objects.create(
             plan=plan,
