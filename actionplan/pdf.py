@@ -5,8 +5,9 @@ number of queries whatever the number of actions, and rendered by ``flemingsberg
 from ``templates/actionplan/pdf/``. The sub-targets' charts are the web pages' own SVG
 (``indicators.charts.sub_target_chart``), embedded inline.
 
-When a plan is adopted, :func:`store_adopted_plan_pdf` keeps its action-plan PDF (both
-languages) as :class:`AdoptedPlanDocument`: the exact document the political coordination
+When a plan is adopted, the task worker keeps its action-plan PDF (both languages,
+:func:`store_adopted_plan_document`, queued by ``actionplan.renders``) as
+:class:`AdoptedPlanDocument`: the exact document the political coordination
 group decided on, downloadable unchanged after later follow-up. It is the archival copy:
 PDF/A-3a with the plan's data attached and the decision in its metadata
 (``actionplan.archival``).
@@ -24,7 +25,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from flemingsberg.pdf import PDFDocument, cached_pdf, render_archival_pdf
+from flemingsberg.pdf import PDFDocument, render_archival_pdf
 from indicators.models import SubTarget
 from indicators.progress import Status as SubTargetStatus
 from programme.models import DevelopmentGoal, Organisation
@@ -266,11 +267,6 @@ def plan_document(plan: ActionPlan, kind: str, language: str) -> PDFDocument:
         )
 
 
-def plan_pdf(plan: ActionPlan, kind: str, language: str) -> bytes:
-    """The document's PDF through the cache (rendered only when its content changed)."""
-    return cached_pdf(f"{kind}-{plan.pk}", plan_document(plan, kind, language))
-
-
 def plan_pdf_filename(plan: ActionPlan, kind: str, language: str) -> str:
     from flemingsberg.pdf import pdf_filename
 
@@ -283,49 +279,62 @@ def plan_pdf_filename(plan: ActionPlan, kind: str, language: str) -> str:
 # ------------------------------------------------------------------------------ frozen copies
 
 
-@transaction.atomic
-def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocument]:
-    """Render and keep the adopted plan's action-plan PDF in every language.
+def store_adopted_plan_document(
+    *, plan: ActionPlan, language: str, by=None, attachments=None
+) -> AdoptedPlanDocument:
+    """Render and keep the adopted plan's action-plan PDF in ``language`` (the task worker
+    does this, see ``actionplan.renders``).
 
-    Each is the archival copy: PDF/A-3a (and PDF/UA-1) with the plan's actions and
-    follow-ups attached as CSV and JSON (``AFRelationship /Data``) and the decision (body,
-    date, reference) in its XMP metadata. Called when a plan is adopted
-    (``services.transition_plan``). A copy that exists is left alone: the first stored
+    It is the archival copy: PDF/A-3a (and PDF/UA-1) with the plan's actions and follow-ups
+    attached as CSV and JSON (``AFRelationship /Data``) and the decision (body, date,
+    reference) in its XMP metadata. A copy that exists is left alone: the first stored
     document is the one the group decided on.
     """
     from .archival import decision_record, plan_data_attachments
 
-    stored = []
-    attachments = None
-    for language in LANGUAGES:
+    existing = AdoptedPlanDocument.objects.filter(plan=plan, language=language).first()
+    if existing is not None:
+        return existing
+    if attachments is None:
+        attachments = plan_data_attachments(plan)
+    pdf = render_archival_pdf(
+        plan_document(plan, Kind.ACTION_PLAN, language),
+        attachments=attachments,
+        decision=decision_record(plan),
+    )
+    with transaction.atomic():
+        # Locked: two workers rendering the same plan store one copy, the first.
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
         existing = AdoptedPlanDocument.objects.filter(plan=plan, language=language).first()
         if existing is not None:
-            stored.append(existing)
-            continue
-        if attachments is None:  # the same data in both languages' copies
-            attachments = plan_data_attachments(plan)
-        pdf = render_archival_pdf(
-            plan_document(plan, Kind.ACTION_PLAN, language),
-            attachments=attachments,
-            decision=decision_record(plan),
+            return existing
+        return AdoptedPlanDocument.objects.create(
+            plan=plan,
+            language=language,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            variant=AdoptedPlanDocument.Variant.PDF_A_3A,
+            stored_by=by if by is not None and by.is_authenticated else None,
         )
+
+
+def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocument]:
+    """The adopted plan's document in every language, rendered here and now (for scripts
+    and tests; the portal queues each language as a render job, see ``actionplan.renders``)."""
+    from .archival import plan_data_attachments
+
+    attachments = None
+    stored = []
+    for language in LANGUAGES:
+        if (
+            attachments is None
+            and not AdoptedPlanDocument.objects.filter(plan=plan, language=language).exists()
+        ):
+            attachments = plan_data_attachments(plan)  # the same data in both languages
         stored.append(
-            AdoptedPlanDocument.objects.create(
-                plan=plan,
-                language=language,
-                pdf=pdf,
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                size=len(pdf),
-                variant=AdoptedPlanDocument.Variant.PDF_A_3A,
-                stored_by=by if by is not None and by.is_authenticated else None,
+            store_adopted_plan_document(
+                plan=plan, language=language, by=by, attachments=attachments
             )
         )
     return stored
-
-
-def store_adopted_plan_pdf_on_commit(*, plan: ActionPlan, by=None) -> None:
-    """For the adopt transition: render after the adoption is committed (a render takes
-    seconds; the transaction should not wait for it)."""
-    # robust: a failed render is logged and must not turn the committed adoption into an
-    # error page; the public PDF view then renders the plan as it is.
-    transaction.on_commit(lambda: store_adopted_plan_pdf(plan=plan, by=by), robust=True)

@@ -7,12 +7,13 @@ number included (``flemingsberg.cache``)."""
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from flemingsberg.cache import cache_public_page
+from flemingsberg.models import RenderJob
 from programme import roles
 from programme.models import DevelopmentGoal, Strategy, SubStrategy
 
@@ -27,6 +28,7 @@ from .models import (
     CommunicationActivity,
     FollowUpUpdate,
 )
+from .renders import ADOPTED
 
 PAGE_SIZE = 25
 
@@ -50,6 +52,33 @@ def _years(request):
         .values_list("year", flat=True)
         .distinct()
     )
+
+
+def _stored_document(plan) -> dict:
+    """Whether the public plan's stored document is the archival copy, or is still being
+    prepared by the task worker (adopted here, no copy stored yet): one query."""
+    if not plan.is_public:
+        return {"archival_copy": False, "document_preparing": False}
+    language = get_language()
+    stored = AdoptedPlanDocument.objects.filter(plan=OuterRef("pk"), language=language)
+    row = (
+        ActionPlan.objects.filter(pk=plan.pk)
+        .annotate(
+            archival=Exists(stored.filter(variant=AdoptedPlanDocument.Variant.PDF_A_3A)),
+            stored=Exists(stored),
+            queued=Exists(
+                RenderJob.objects.filter(
+                    kind=ADOPTED, target_id=OuterRef("pk"), language=language
+                ).exclude(status=RenderJob.Status.READY)
+            ),
+        )
+        .values("archival", "stored", "queued")
+        .first()
+    )
+    return {
+        "archival_copy": row["archival"],
+        "document_preparing": row["queued"] and not row["stored"],
+    }
 
 
 @cache_public_page
@@ -89,10 +118,7 @@ def plan_detail(request, year: int | None = None):
             "years": _years(request),
             "funding": funding,
             "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
-            "archival_copy": plan.is_public
-            and plan.adopted_documents.filter(
-                language=get_language(), variant=AdoptedPlanDocument.Variant.PDF_A_3A
-            ).exists(),
+            **_stored_document(plan),
         },
     )
 

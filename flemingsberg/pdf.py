@@ -1,7 +1,8 @@
 """The one way the portal makes a PDF: a Django template and its context, through WeasyPrint.
 
 Every document (the programme, an action plan, a follow-up report) goes through
-:func:`render_pdf` or, when it may be served again, :func:`cached_pdf`:
+:func:`render_pdf` (or :func:`render_archival_pdf`), called by the task worker only
+(``flemingsberg.renders``: render jobs keyed by the content, stored, served from there):
 
 * Static files (the stylesheet, the fonts in ``static/fonts/``) are read from disk through
   the staticfiles finders or ``STATIC_ROOT``. The document's base URL is a host name that
@@ -20,10 +21,9 @@ Every document (the programme, an action plan, a follow-up report) goes through
   beyond the tags and that identification, so one file is both archival and accessible.
   WeasyPrint does all of it itself (``Attachment(relationship=…)``; the XMP through a
   subclass of its ``DocumentMetadata``): no post-processing with another PDF library.
-* Rendering takes seconds; building the HTML takes milliseconds. The cache key is therefore
-  the HTML itself (a SHA-256 of it) plus the layout files: a document whose content has not
-  changed is never laid out twice, and any change that shows in the document (a goal
-  renamed, a follow-up text edited, an organisation renamed) makes a new key by itself.
+* Rendering takes seconds, so no request renders: ``flemingsberg.renders`` keys each
+  document by the versions of the rows it shows and :func:`layout_fingerprint` (the layout
+  files), checked before any HTML is built, and renders a key once, in the worker.
 """
 
 from __future__ import annotations
@@ -41,7 +41,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache as django_cache
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -52,10 +51,6 @@ from django.utils.text import slugify
 PDF_BASE_URL = "https://pdf.flemingsberg.invalid/"
 STYLESHEET = "css/pdf.css"
 AUTHOR = "Region Stockholm, Huddinge kommun, Botkyrka kommun"
-#: How long a rendered document stays in the cache. Keys change with the content, so this
-#: only bounds the memory held by documents nobody asks for again.
-CACHE_TIMEOUT = 60 * 60 * 24 * 7
-CACHE_PREFIX = "pdf"
 
 #: The PDF variants the portal writes: every document is PDF/UA-1, archival copies are
 #: PDF/A-3a (and identify as PDF/UA-1 too).
@@ -387,28 +382,6 @@ def layout_fingerprint() -> str:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def cache_key(kind: str, language: str, html: str, archival: Archival | None = None) -> str:
-    digest = hashlib.sha256(html.encode())
-    if archival is not None:
-        digest.update(archival.fingerprint().encode())
-    return f"{CACHE_PREFIX}:{kind}:{language}:{layout_fingerprint()}:{digest.hexdigest()}"
-
-
-def cached_pdf(kind: str, document: PDFDocument) -> bytes:
-    """The document's PDF from the cache, rendered only when its HTML has not been seen.
-
-    ``kind`` names the document ("programme", "action-plan-2025", …) so that keys can be
-    told apart when looking at the cache; the HTML hash decides whether it changed.
-    """
-    html = document.html()
-    key = cache_key(kind, document.language, html, document.archival)
-    pdf = django_cache.get(key)
-    if pdf is None:
-        pdf = _write_pdf(html, document)
-        django_cache.set(key, pdf, CACHE_TIMEOUT)
-    return pdf
 
 
 def pdf_filename(*parts: object) -> str:

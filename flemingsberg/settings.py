@@ -202,6 +202,14 @@ TASKS = {
     }
 }
 
+# PDFs are rendered by the worker (flemingsberg/renders.py): a failed render is tried again
+# after RENDER_RETRY_SECONDS × the attempts so far, up to RENDER_MAX_ATTEMPTS, then the editors
+# are told; `manage.py check_renders` queues again a job left running or queued longer than
+# RENDER_STALE_SECONDS (its worker died) and documents that must exist (adopted plans').
+RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3)
+RENDER_RETRY_SECONDS = env_int("RENDER_RETRY_SECONDS", 60)
+RENDER_STALE_SECONDS = env_int("RENDER_STALE_SECONDS", 30 * 60)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {

@@ -544,7 +544,9 @@ def _anonymous():
 
 def test_plan_views_import_export_pdf_and_transition(world, monkeypatch):
     """The plan admin's own views: import and export of actions, the PDFs, the lifecycle."""
-    monkeypatch.setattr("actionplan.pdf_views.plan_pdf", lambda *args: b"%PDF-1.7 test")
+    monkeypatch.setattr(
+        "actionplan.renders.PlanDocumentRenderer.render", lambda *args: b"%PDF-1.7 test"
+    )
     draft = world["draft"]
     failures = []
     for persona in PERSONAS:
