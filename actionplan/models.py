@@ -814,6 +814,15 @@ class FollowUpUpdate(OfAction, models.Model):
     status = models.CharField(_("status"), max_length=20, choices=ActionStatus.choices)
     progress = models.PositiveSmallIntegerField(_("progress (%)"), null=True, blank=True)
     text = models.TextField(_("text"), blank=True)
+    # "No change since last round" (actionplan.round_models): status and progress stay as
+    # they were, and the mark still records who (author) and when (created_at).
+    no_change = models.BooleanField(
+        _("no change since last round"),
+        default=False,
+        help_text=_(
+            "Nothing has changed since the last follow-up round; status and progress stay."
+        ),
+    )
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -1024,3 +1033,12 @@ _protect_programme_links()
 
 # The frozen PDF of an adopted plan lives beside the PDF code (actionplan/pdf.py).
 from .pdf_models import AdoptedPlanDocument  # noqa: E402, F401
+
+# Follow-up rounds, sign-offs, snapshots and round reports.
+from .round_models import (  # noqa: E402, F401
+    FollowUpRound,
+    RoundActionSnapshot,
+    RoundReportDocument,
+    RoundSignOff,
+    RoundTargetSnapshot,
+)

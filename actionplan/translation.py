@@ -9,8 +9,12 @@ from .models import (
     ActionPartner,
     ActionPlan,
     CommunicationActivity,
+    FollowUpRound,
     FollowUpUpdate,
     FundingContribution,
+    RoundActionSnapshot,
+    RoundSignOff,
+    RoundTargetSnapshot,
 )
 
 
@@ -36,6 +40,22 @@ class CommunicationActivityTranslation(TranslationOptions):
     fields = ("title", "message", "target_audience", "channel")
 
 
+@register(FollowUpRound)
+class FollowUpRoundTranslation(TranslationOptions):
+    fields = ("title", "message")
+
+
+@register(RoundActionSnapshot)
+class RoundActionSnapshotTranslation(TranslationOptions):
+    fields = ("title", "latest_update_text")
+
+
+@register(RoundTargetSnapshot)
+class RoundTargetSnapshotTranslation(TranslationOptions):
+    fields = ("statement",)
+
+
+# Snapshots and stored round reports are never edited: no history (they are records).
 for model in (
     ActionPlan,
     Action,
@@ -43,5 +63,7 @@ for model in (
     FollowUpUpdate,
     CommunicationActivity,
     FundingContribution,
+    FollowUpRound,
+    RoundSignOff,
 ):
     simple_history.register(model, app="actionplan")

@@ -93,6 +93,8 @@ COORDINATOR_RIGHTS: dict[str, dict[str, Level]] = {
     "actionplan.actionpartner": {"add": LEAD, "change": LEAD, "delete": LEAD},
     "actionplan.followupupdate": {"add": INVOLVED},
     "actionplan.communicationactivity": {"add": LEAD, "change": LEAD, "delete": LEAD},
+    # Signing off their own party's part of a follow-up round (and withdrawing it).
+    "actionplan.roundsignoff": {"add": LEAD, "change": LEAD},
     # Values of the sub-targets their organisation measures, entered as drafts.
     "indicators.measurement": {"add": LEAD, "change": LEAD, "delete": LEAD, "import": LEAD},
 }
@@ -242,6 +244,43 @@ def may_correct_follow_up(user, update) -> bool:
     if may(user, "change", _model("actionplan.FollowUpUpdate"), update):
         return True
     return is_active(user) and update.author_id == user.pk and may_follow_up(user, update.action)
+
+
+# ------------------------------------------------------------------------------ rounds
+
+
+def may_run_rounds(user) -> bool:
+    """Opening and closing a follow-up round is a programme editor's (the close also
+    needs the permission ``close_followupround``, which the editor's group holds)."""
+    return (
+        is_editor(user)
+        and user.has_perm("actionplan.add_followupround")
+        and user.has_perm("actionplan.close_followupround")
+    )
+
+
+def sign_off_scope(user) -> Scope:
+    """The parties whose part of a round the user may sign off or withdraw: a coordinator
+    their own organisation's; an editor every party's (on a party's behalf, recorded as
+    theirs); nobody else."""
+    return scope(user, "add", _model("actionplan.RoundSignOff"))
+
+
+def may_sign_off(user, round=None, organisation=None) -> bool:
+    """May the user sign off (or withdraw) ``organisation``'s part of ``round``: in their
+    sign-off scope, and the round still open."""
+    if round is not None and not round.is_open:
+        return False
+    rows = sign_off_scope(user)
+    if organisation is None:
+        return bool(rows)
+    return rows.everything or rows.organisation_id == getattr(organisation, "pk", organisation)
+
+
+def may_mark_no_change(user, action=None) -> bool:
+    """A "no change since last round" mark is a follow-up: whoever may follow up the
+    action may record it."""
+    return may_follow_up(user, action)
 
 
 def measurement_scope(user) -> Scope:

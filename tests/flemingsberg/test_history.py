@@ -11,7 +11,14 @@ from tests.admin_forms import form_data
 pytestmark = pytest.mark.django_db
 
 # Records of their own, written once and never edited: they need no second history.
-LOGS = {"actionplan.plantransition", "actionplan.adoptedplandocument"}
+LOGS = {
+    "actionplan.plantransition",
+    "actionplan.adoptedplandocument",
+    # A closed round's snapshot and stored report are records: written once, never edited.
+    "actionplan.roundactionsnapshot",
+    "actionplan.roundtargetsnapshot",
+    "actionplan.roundreportdocument",
+}
 
 
 def _client(user) -> Client:
