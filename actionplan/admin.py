@@ -13,6 +13,7 @@ from __future__ import annotations
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponseNotAllowed, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -282,12 +283,68 @@ class FollowUpUpdateInline(RulesInlineMixin, TranslationTabularInline):
         return obj is not None and roles.may_follow_up(request.user, obj)
 
 
+class PartyListFilter(admin.SimpleListFilter):
+    """Actions a party leads or is co-responsible for (``ActionQuerySet.involving``, as the
+    public pages' ``ActionFilter``). The list opens at the user's own organisation; "All
+    parties" clears it (``party=all``, since no parameter at all means the default)."""
+
+    title = _("party")
+    parameter_name = "party"
+    ALL = "all"
+
+    def __init__(self, request, params, model, model_admin):
+        self.default = None
+        organisation_id = roles.organisation_id_of(request.user)
+        if organisation_id is not None:
+            self.default = str(organisation_id)
+        super().__init__(request, params, model, model_admin)
+
+    def lookups(self, request, model_admin):
+        return [
+            (str(pk), name)
+            for pk, name in Organisation.objects.filter(is_party=True).values_list("pk", "name")
+        ]
+
+    def value(self):
+        value = super().value()
+        return self.default if value is None else value
+
+    def choices(self, changelist):
+        value = self.value()
+        yield {
+            "selected": value in (None, self.ALL),
+            "query_string": changelist.get_query_string({self.parameter_name: self.ALL}),
+            "display": _("All parties"),
+        }
+        for lookup, title in self.lookup_choices:
+            yield {
+                "selected": value == lookup,
+                "query_string": changelist.get_query_string({self.parameter_name: lookup}),
+                "display": title,
+            }
+
+    def queryset(self, request, queryset):
+        value = self.value()
+        if value in (None, self.ALL) or not value.isdigit():
+            return queryset
+        return queryset.involving(int(value))
+
+
 @admin.register(Action)
 class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin):
     form = ActionAdminForm
-    list_display = ["number", "title", "plan", "lead_organisation", "status", "progress"]
+    # Readable at 1280 px: who leads it, where it stands, and when it was last followed up.
+    list_display = [
+        "number",
+        "title",
+        "plan",
+        "party",
+        "status",
+        "progress_shown",
+        "last_update",
+    ]
     list_display_links = ["number", "title"]
-    list_filter = ["plan", "status", "lead_organisation"]
+    list_filter = [PartyListFilter, "plan", "status"]
     list_select_related = ["plan", "lead_organisation"]
     search_fields = ["number", "title", "description", "contact_person"]
     autocomplete_fields = ["lead_organisation", "funder", "predecessor"]
@@ -297,6 +354,29 @@ class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin,
         (_("co-responsible organisations"), ActionPartner.history, "action_id"),
         (_("follow-up updates"), FollowUpUpdate.history, "action_id"),
     )
+
+    def get_queryset(self, request):
+        # The date of the latest follow-up, in the list's one query (a subquery per row).
+        latest = FollowUpUpdate.objects.filter(action=OuterRef("pk")).order_by("-date", "-pk")
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(last_update_on=Subquery(latest.values("date")[:1]))
+        )
+
+    @admin.display(description=_("party"), ordering="lead_organisation__name")
+    def party(self, obj):
+        if obj.lead_organisation is None:
+            return gettext("The parties jointly")
+        return obj.lead_organisation.display_name
+
+    @admin.display(description=_("progress"), ordering="progress")
+    def progress_shown(self, obj):
+        return "–" if obj.progress is None else f"{obj.progress}\u00a0%"
+
+    @admin.display(description=_("last update"), ordering="last_update_on")
+    def last_update(self, obj):
+        return getattr(obj, "last_update_on", None) or "–"
 
     def _may_modify(self, request, obj) -> bool:
         return roles.may(request.user, "change", Action, obj)
@@ -401,16 +481,17 @@ class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin,
             action.refresh_current_state()
 
     def get_search_results(self, request, queryset, search_term):
-        # The autocomplete of "Follow-up update › action" offers only what the user may
-        # follow up (Django's autocomplete view names the field asking).
+        # The autocompletes that pick actions (Django's autocomplete view names the field
+        # asking) offer what the rules allow: "Follow-up update › action" what the user may
+        # follow up; every other (a communication activity's actions, an action's
+        # predecessor) what the user may see. One page of results, never the whole table.
         queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
-        if (
-            request.GET.get("app_label") == "actionplan"
-            and request.GET.get("model_name") == "followupupdate"
-        ):
-            queryset = queryset.filter(
-                pk__in=Action.objects.followable_by(request.user).values("pk")
-            )
+        if request.GET.get("app_label") == "actionplan" and request.GET.get("field_name"):
+            if request.GET.get("model_name") == "followupupdate":
+                allowed = Action.objects.followable_by(request.user)
+            else:
+                allowed = Action.objects.visible_to(request.user)
+            queryset = queryset.filter(pk__in=allowed.values("pk"))
         return queryset, may_have_duplicates
 
 
@@ -510,7 +591,9 @@ class CommunicationActivityAdmin(
     list_filter = ["plan", "status"]
     list_select_related = ["plan", "responsible_organisation"]
     search_fields = ["title", "message"]
-    filter_horizontal = ["goals", "actions"]
+    filter_horizontal = ["goals"]
+    # A plan has thousands of actions: picked by number or title, never listed in full.
+    autocomplete_fields = ["actions"]
 
     def has_delete_permission(self, request, obj=None):
         if obj is not None and obj.is_decided():

@@ -486,21 +486,18 @@ class ActionQuerySet(models.QuerySet):
             ),
         )
 
-    def compare_plans(self, old: ActionPlan, new: ActionPlan) -> dict[str, list[Action]]:
-        """Sort two plans' actions: added (new, continuing nothing in ``old``), carried
-        (continuing one of ``old``), completed and dropped (``old`` actions not carried).
-        Two queries."""
+    def compare_plans(self, old: ActionPlan, new: ActionPlan) -> dict[str, ActionQuerySet]:
+        """Two plans' actions sorted, as QuerySets (the page counts and pages them, so its cost
+        does not grow with the plans): added (new, continuing nothing in ``old``), carried
+        (continuing one of ``old``), completed and dropped (``old`` actions not carried)."""
         rows = self.select_related("lead_organisation").order_by("number", "pk")
-        old_actions = list(rows.filter(plan=old))
-        new_actions = list(rows.filter(plan=new))
-        old_ids = {action.pk for action in old_actions}
-        carried_ids = {a.predecessor_id for a in new_actions if a.predecessor_id in old_ids}
-        left = [action for action in old_actions if action.pk not in carried_ids]
+        in_new = rows.filter(plan=new)
+        left = rows.filter(plan=old).exclude(successors__plan=new)
         return {
-            "added": [a for a in new_actions if a.predecessor_id not in old_ids],
-            "carried": [a for a in new_actions if a.predecessor_id in old_ids],
-            "completed": [a for a in left if a.status == ActionStatus.COMPLETED],
-            "dropped": [a for a in left if a.status != ActionStatus.COMPLETED],
+            "added": in_new.exclude(predecessor__plan=old),
+            "carried": in_new.filter(predecessor__plan=old),
+            "completed": left.filter(status=ActionStatus.COMPLETED),
+            "dropped": left.exclude(status=ActionStatus.COMPLETED),
         }
 
     def status_counts(self) -> dict[str, int]:
@@ -1033,6 +1030,9 @@ _protect_programme_links()
 
 # The frozen PDF of an adopted plan lives beside the PDF code (actionplan/pdf.py).
 from .pdf_models import AdoptedPlanDocument  # noqa: E402, F401
+
+# Reminders sent by e-mail (manage.py send_reminders).
+from .reminder_models import Reminder  # noqa: E402, F401
 
 # Follow-up rounds, sign-offs, snapshots and round reports.
 from .round_models import (  # noqa: E402, F401

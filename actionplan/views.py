@@ -1,8 +1,8 @@
 """Public pages of the action plans. Drafts and proposals never reach visitors; staff
 preview them (marked). Each page's queries are fixed in number, whatever the plan's size.
 
-Every page is cached for anonymous visitors per language and full URL, filters and page
-number included (``flemingsberg.cache``)."""
+Every page is cached for anonymous visitors per language and URL, with the query parameters
+it reads (filters, page number) in the key and all others dropped (``flemingsberg.cache``)."""
 
 from __future__ import annotations
 
@@ -81,7 +81,7 @@ def _stored_document(plan) -> dict:
     }
 
 
-@cache_public_page
+@cache_public_page(params=(*ActionFilter.base_filters, "page"))
 def plan_detail(request, year: int | None = None):
     """The action plan of a year (the latest adopted plan without a year), filterable.
 
@@ -174,9 +174,18 @@ def communication_plan(request, year: int):
     )
 
 
-@cache_public_page
+COMPARE_KINDS = ("added", "carried", "completed", "dropped")
+COMPARE_PAGE_SIZE = 50
+
+
+@cache_public_page(params=("from", "to", *(f"{kind}_page" for kind in COMPARE_KINDS)))
 def compare(request):
-    """What changed between two years' plans: added, carried, completed, dropped."""
+    """What changed between two years' plans: added, carried, completed, dropped – each
+    counted, and listed a page at a time (``added_page`` …), so that two plans of 10,000
+    actions make a page of four counts and at most 4 × 50 rows.
+
+    Queries: years, the two plans, and per kind a count and its page (none for an empty one).
+    """
     plans = ActionPlan.objects.visible_to(request.user).select_related("programme")
     years = list(_years(request))
     if len(years) < 1:
@@ -194,7 +203,20 @@ def compare(request):
     new = plans.filter(year=to_year).order_by("is_demo").first()
     comparison = None
     if old is not None and new is not None:
-        comparison = Action.objects.compare_plans(old, new)
+        comparison = []
+        for kind, actions in Action.objects.compare_plans(old, new).items():
+            param = f"{kind}_page"
+            query = request.GET.copy()  # the pager keeps the years and the other lists' pages
+            query.pop(param, None)
+            comparison.append(
+                {
+                    "kind": kind,
+                    "page": Paginator(actions, COMPARE_PAGE_SIZE).get_page(request.GET.get(param)),
+                    "plan": new if kind in ("added", "carried") else old,
+                    "query": query.urlencode(),
+                    "param": param,
+                }
+            )
     return render(
         request,
         "actionplan/compare.html",

@@ -1,27 +1,42 @@
 """A per-language cache of published public pages for anonymous visitors.
 
-Apply ``@cache_public_page`` to a public function view (outermost decorator)::
+Apply ``@cache_public_page`` to a public function view (outermost decorator), naming the
+query parameters the view reads::
 
     from flemingsberg.cache import cache_public_page
 
-    @cache_public_page
-    def plan_index(request): ...
+    @cache_public_page(params=("goal", "status", "page"))
+    def plan_detail(request, year): ...
 
-A page is cached under (content version, language, absolute URL). The content version is one
-number in the cache; any save or delete of a model of the programme, indicators or actionplan
-apps bumps it (the receivers below), so every cached page is invalidated at once – publishing,
-an edit in the admin, a new measurement. Writes that send no signals – ``QuerySet.update()``,
-``bulk_create()``, raw SQL, e.g. an admin action "publish selected" or a service rolling a
-plan forward – must call ``content_changed()`` themselves.
+    @cache_public_page          # a page that reads no query parameter
+    def home(request): ...
 
-Inside a transaction the version is bumped twice: at once (so this process never serves what
-it just changed) and again on commit, because until then other processes still read the old
-rows and may cache them under the new version.
+**The key.** A page is cached under (language, scheme, host, path, the declared parameters
+that have a value, in the declared order) with the content version as the cache framework's
+key ``version``. Every other parameter – ``utm_*``, ``fbclid``, anything made up – is removed
+from the request before the view sees it, so ``/?utm_source=x`` is the same entry as ``/``
+and the page cannot show what was removed (a pager link keeping ``utm_source``, say).
+
+**Invalidation.** The content version is one number in the shared cache; any save or delete
+of a model of the programme, indicators or actionplan apps calls ``content_changed()`` (the
+receivers below), so every cached page is invalidated at once – publishing, an edit in the
+admin, a new measurement. Writes that send no signals – ``QuerySet.update()``,
+``bulk_create()``, raw SQL – must call ``content_changed()`` themselves.
+
+Inside a transaction the shared version is bumped **once, on commit** (``on_commit``,
+coalesced: an import saving 50,000 rows bumps it once), and never when the transaction rolls
+back (a dry run, a refused import). Until then other processes read the old rows, and cache
+them under the old version, which the bump retires. The process that is writing must not serve
+a page cached before its own change: while its transaction holds an uncommitted change, its
+pages come from, and go to, its own memory only, under a generation that each change
+increments – never the shared cache, which would hand uncommitted content to other processes.
 
 The cache must be shared by every process that writes or serves (``REDIS_URL``): with the
 default per-process memory cache, a change made in one gunicorn worker or in a management
 command invalidates only that process's pages; the others serve theirs until the lifetime
-``PUBLIC_PAGE_CACHE_SECONDS`` runs out.
+``PUBLIC_PAGE_CACHE_SECONDS`` runs out. Redis must be given a memory limit with an LRU policy
+(README, Production): the pages of retired versions are never deleted, only evicted or
+expired.
 
 Two levels, so that a hit costs no network round trip: each process keeps the pages it
 served last in a small in-memory LRU (``PUBLIC_PAGE_LOCAL_ENTRIES``) in front of the shared
@@ -40,7 +55,7 @@ import hashlib
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.conf import settings
 from django.core.cache import cache
@@ -48,7 +63,7 @@ from django.core.signals import setting_changed
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import get_max_age, has_vary_header
 from django.utils.translation import get_language
 
@@ -67,6 +82,8 @@ class _LocalState:
         self.lock = threading.Lock()
         self.version: int | None = None
         self.version_read_at = 0.0
+        # Incremented by each change inside a transaction not yet committed (see docstring).
+        self.uncommitted = 0
         self.pages: OrderedDict[str, tuple[bytes, list[tuple[str, str]]]] = OrderedDict()
 
     def forget_version(self) -> None:
@@ -94,7 +111,9 @@ _local = _LocalState()
 def _shared_version() -> int:
     version = cache.get(VERSION_KEY)
     if version is None:
-        cache.add(VERSION_KEY, 1, timeout=None)
+        # First start, or evicted (allkeys-lru): start from the clock in milliseconds, above
+        # every version counted before, so no page of an old version is served again.
+        cache.add(VERSION_KEY, time.time_ns() // 1_000_000, timeout=None)
         version = cache.get(VERSION_KEY, 1)
     return version
 
@@ -113,26 +132,48 @@ def content_version() -> int:
 def _bump_version() -> None:
     try:
         cache.incr(VERSION_KEY)
-    except ValueError:  # not in the cache (yet, or evicted): any new value differs from old keys
-        cache.set(VERSION_KEY, _shared_version() + 1, timeout=None)
+    except ValueError:  # not in the cache (yet, or evicted): a new start from the clock
+        _shared_version()
     # This process sees its own change at once, whatever the memo's age.
     _local.forget_version()
 
 
-def content_changed() -> None:
-    """Invalidate every cached public page (call after writes that send no model signals)."""
-    _bump_version()
+def _uncommitted_change() -> bool:
+    """Whether this thread's transaction holds a change whose bump waits for the commit."""
     connection = connections[DEFAULT_DB_ALIAS]
-    if connection.in_atomic_block:
-        # Once per transaction, however many rows it writes (an import saves thousands).
-        pending = getattr(connection, "run_on_commit", ())
-        if not any(_bump_version in entry for entry in pending):
-            transaction.on_commit(_bump_version, robust=True)
+    return connection.in_atomic_block and any(
+        _bump_version in entry for entry in connection.run_on_commit
+    )
 
 
-def _page_key(request: HttpRequest) -> str:
-    url = hashlib.sha256(request.build_absolute_uri().encode()).hexdigest()
-    return f"public-page:{content_version()}:{get_language()}:{url}"
+def content_changed() -> None:
+    """Invalidate every cached public page (call after writes that send no model signals).
+
+    Outside a transaction at once; inside one once, when it commits (never if it rolls back).
+    """
+    connection = connections[DEFAULT_DB_ALIAS]
+    if not connection.in_atomic_block:
+        _bump_version()
+        return
+    with _local.lock:
+        _local.uncommitted += 1
+    if not _uncommitted_change():
+        transaction.on_commit(_bump_version, robust=True)
+
+
+def _normalised_query(request: HttpRequest, params: tuple[str, ...]) -> QueryDict:
+    query = QueryDict(mutable=True)
+    for name in params:
+        values = [value for value in request.GET.getlist(name) if value]
+        if values:
+            query.setlist(name, values)
+    query._mutable = False
+    return query
+
+
+def _page_key(request: HttpRequest, query: str) -> str:
+    url = f"{request.scheme}://{request.get_host()}{request.path}?{query}"
+    return f"public-page:{get_language()}:{hashlib.sha256(url.encode()).hexdigest()}"
 
 
 def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
@@ -148,37 +189,68 @@ def _cacheable(request: HttpRequest, response: HttpResponse) -> bool:
     )
 
 
-def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
-    """Serve the view's page from the cache to anonymous visitors (see the module docstring)."""
+def _response_from(page) -> HttpResponse:
+    content, headers = page
+    response = HttpResponse(content)
+    for name, value in headers:
+        response[name] = value
+    return response
+
+
+def cache_public_page(
+    view: Callable[..., HttpResponse] | None = None, *, params: Iterable[str] = ()
+):
+    """Serve the view's page from the cache to anonymous visitors (see the module docstring).
+
+    ``params``: the query parameters the view reads; all others are dropped from the request.
+    """
+    if view is None:
+        return functools.partial(cache_public_page, params=params)
+    declared = tuple(params)
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args, **kwargs) -> HttpResponse:
         timeout = settings.PUBLIC_PAGE_CACHE_SECONDS
         if not timeout or request.method not in ("GET", "HEAD") or request.user.is_authenticated:
             return view(request, *args, **kwargs)
-        key = _page_key(request)
-        cached = _local.get_page(key)
-        if cached is None:
-            cached = cache.get(key)
+        query = _normalised_query(request, declared)
+        request.GET = query
+        request.META["QUERY_STRING"] = query.urlencode()
+        key = _page_key(request, request.META["QUERY_STRING"])
+        if _uncommitted_change():
+            # Our own transaction changed content: this process's memory only (docstring).
+            local_key = f"uncommitted:{_local.uncommitted}:{content_version()}:{key}"
+            cached = _local.get_page(local_key)
             if cached is not None:
-                _local.put_page(key, cached)
-        if cached is not None:
-            content, headers = cached
-            response = HttpResponse(content)
-            for name, value in headers:
-                response[name] = value
+                return _response_from(cached)
+            response = view(request, *args, **kwargs)
+            if _cacheable(request, response):
+                _local.put_page(local_key, _page_of(response))
             return response
+        version = content_version()
+        local_key = f"{version}:{key}"
+        cached = _local.get_page(local_key)
+        if cached is None:
+            cached = cache.get(key, version=version)
+            if cached is not None:
+                _local.put_page(local_key, cached)
+        if cached is not None:
+            return _response_from(cached)
         response = view(request, *args, **kwargs)
         if _cacheable(request, response):
-            if hasattr(response, "render") and callable(response.render):
-                response.render()
-            headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
-            page = (response.content, headers)
-            cache.set(key, page, timeout)
-            _local.put_page(key, page)
+            page = _page_of(response)
+            cache.set(key, page, timeout, version=version)
+            _local.put_page(local_key, page)
         return response
 
     return wrapper
+
+
+def _page_of(response: HttpResponse):
+    if hasattr(response, "render") and callable(response.render):
+        response.render()
+    headers = [(name, response[name]) for name in _KEPT_HEADERS if name in response]
+    return (response.content, headers)
 
 
 @receiver(post_save, dispatch_uid="public-page-cache-save")
@@ -187,7 +259,8 @@ def cache_public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpRe
 def _invalidate_on_content_change(sender, **kwargs) -> None:
     # The one signal receiver with a side effect that the house style allows: invalidating a
     # cache cannot break a write, and forgetting it at one call site would serve stale pages.
-    # Historical records (simple_history) live in the same apps, so they bump it too.
+    # Historical records (simple_history) live in the same apps, so they change it too; inside
+    # a transaction all of them together bump the shared version once, at commit.
     meta = getattr(sender, "_meta", None)
     if meta is not None and meta.app_label in CONTENT_APPS:
         content_changed()
@@ -196,5 +269,5 @@ def _invalidate_on_content_change(sender, **kwargs) -> None:
 @receiver(setting_changed, dispatch_uid="public-page-cache-settings")
 def _invalidate_on_setting_changed(**kwargs) -> None:
     # Only tests change settings at run time, and each test rolls its database back without
-    # signals: starting a new version then keeps one test's cached page out of the next.
+    # signals: starting a new generation then keeps one test's cached page out of the next.
     content_changed()

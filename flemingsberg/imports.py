@@ -126,6 +126,9 @@ class ImportResourceMixin:
         if self._is_dry_run(kwargs):
             return
         super().after_import(dataset, result, **kwargs)
+        # Still inside the import's transaction: the public pages are invalidated once, when
+        # it commits, never if it rolls back (relations are bulk-created without signals).
+        content_changed()
 
     def after_import_row(self, row, row_result, **kwargs):
         super().after_import_row(row, row_result, **kwargs)
@@ -402,9 +405,6 @@ def _import(job, importer, table, target, user, confirm: bool) -> None:
         job.state = ImportJob.State.REFUSED
     elif confirm:
         job.state = ImportJob.State.IMPORTED
-        # The import's transaction has committed: invalidate the public pages once (relations
-        # are bulk-created without signals).
-        content_changed()
 
 
 def start(job: ImportJob, *, confirm: bool) -> None:

@@ -14,7 +14,8 @@ told when it cannot be made.
 2. :func:`render_document` (the task) claims the job, renders it and stores the PDF with its
    SHA-256. A failure is retried (django-tasks 0.12 has no retries of its own: the job is
    queued again, later each time) up to ``RENDER_MAX_ATTEMPTS``; after the last one the
-   renderer tells the editors (e-mail) and the job stays ``failed`` for the admin to show.
+   renderer's editors get an e-mail (``flemingsberg.mail.queue_email``) and the job stays
+   ``failed`` for the admin to show.
 3. :func:`check_renders` (``manage.py check_renders``, run it periodically) queues again what
    a dead worker left behind and asks each renderer for documents that must exist but do not
    (an adopted plan's document).
@@ -30,7 +31,6 @@ import logging
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.db.models import Count, F, Max, Sum
 from django.http import HttpResponse
@@ -40,6 +40,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import task
 
+from .mail import queue_email
 from .models import RenderJob
 from .pdf import layout_fingerprint
 
@@ -253,7 +254,8 @@ def tell_editors(job: RenderJob, renderer: Renderer) -> None:
         )
     if recipients:
         try:
-            send_mail(subject, body, None, recipients)
+            # Queued like every e-mail (sent by the worker, retried by flemingsberg.mail).
+            queue_email(to=recipients, subject=subject, body=body)
         except Exception:  # the failure stays on the admin page; the mail is a courtesy
             logger.exception("Could not tell the editors about render %s", job.pk)
             return

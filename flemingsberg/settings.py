@@ -84,7 +84,8 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 INSTALLED_APPS = [
     # modeltranslation must come before the admin to patch its forms.
     "modeltranslation",
-    "django.contrib.admin",
+    # Django's admin with a start page per role (flemingsberg/admin_site.py).
+    "flemingsberg.admin_site.PortalAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -210,6 +211,82 @@ RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3)
 RENDER_RETRY_SECONDS = env_int("RENDER_RETRY_SECONDS", 60)
 RENDER_STALE_SECONDS = env_int("RENDER_STALE_SECONDS", 30 * 60)
 
+# E-mail (reminders, flemingsberg/mail.py): sent by the task worker through Django's SMTP
+# backend. EMAIL_URL (smtp://user:password@host:587, smtp+tls:// for STARTTLS, smtps:// for
+# TLS from the start) or the usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,
+# EMAIL_HOST_PASSWORD (or _FILE), EMAIL_USE_TLS, EMAIL_USE_SSL. Neither set: the console
+# backend (mail is printed), so a local run needs nothing; in production `send_reminders`
+# then refuses to run rather than record reminders nobody received.
+
+
+def _email_settings(url: str | None) -> dict:
+    from urllib.parse import unquote, urlsplit
+
+    if url:
+        parts = urlsplit(url)
+        schemes = {"smtp": (False, False), "smtp+tls": (True, False), "smtps": (False, True)}
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ImproperlyConfigured(
+                "EMAIL_URL must be smtp://, smtp+tls:// or smtps://[user:password@]host[:port]."
+            )
+        use_tls, use_ssl = schemes[parts.scheme]
+        return {
+            "EMAIL_HOST": parts.hostname,
+            "EMAIL_PORT": parts.port or (465 if use_ssl else 587 if use_tls else 25),
+            "EMAIL_HOST_USER": unquote(parts.username or ""),
+            "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+            "EMAIL_USE_TLS": use_tls,
+            "EMAIL_USE_SSL": use_ssl,
+        }
+    use_tls, use_ssl = env_bool("EMAIL_USE_TLS"), env_bool("EMAIL_USE_SSL")
+    if use_tls and use_ssl:
+        raise ImproperlyConfigured("Set EMAIL_USE_TLS or EMAIL_USE_SSL, not both.")
+    return {
+        "EMAIL_HOST": env("EMAIL_HOST", "") or "",
+        "EMAIL_PORT": env_int("EMAIL_PORT", 465 if use_ssl else 587 if use_tls else 25),
+        "EMAIL_HOST_USER": env("EMAIL_HOST_USER", "") or "",
+        "EMAIL_HOST_PASSWORD": env("EMAIL_HOST_PASSWORD", "") or "",
+        "EMAIL_USE_TLS": use_tls,
+        "EMAIL_USE_SSL": use_ssl,
+    }
+
+
+_email = _email_settings(env("EMAIL_URL"))
+EMAIL_HOST = _email["EMAIL_HOST"]
+EMAIL_PORT = _email["EMAIL_PORT"]
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"]
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"]
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 30)
+EMAIL_CONFIGURED = bool(EMAIL_HOST)
+EMAIL_BACKEND = (
+    "django.core.mail.backends.smtp.EmailBackend"
+    if EMAIL_CONFIGURED
+    else "django.core.mail.backends.console.EmailBackend"
+)
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Flemingsberg 2050 <noreply@localhost>")
+if EMAIL_CONFIGURED and not DEBUG and DEFAULT_FROM_EMAIL.endswith("@localhost>"):
+    raise MissingSetting("DEFAULT_FROM_EMAIL must be set when e-mail is sent (EMAIL_URL/HOST).")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The portal's address, for links in e-mail (no request to take it from): PORTAL_URL, else
+# https:// and the first of ALLOWED_HOSTS (http://127.0.0.1:8000 for a local run).
+PORTAL_URL = (
+    env("PORTAL_URL")
+    or (
+        f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
+        if not DEBUG and ALLOWED_HOSTS
+        else "http://127.0.0.1:8000"
+    )
+).rstrip("/")
+# Reminders (`manage.py send_reminders`): this many days before a round's deadline, coordinators
+# of parties that have not signed off are reminded (and once more when it has passed); values
+# of sub-targets are announced this many days before they are due.
+REMINDER_DAYS_BEFORE_DEADLINE = env_int("REMINDER_DAYS_BEFORE_DEADLINE", 7)
+REMINDER_DAYS_BEFORE_VALUE_DUE = env_int("REMINDER_DAYS_BEFORE_VALUE_DUE", 14)
+# A failed delivery is tried again by the worker this many times, minutes apart (1, 4, 16, …).
+EMAIL_SEND_ATTEMPTS = env_int("EMAIL_SEND_ATTEMPTS", 5)
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
@@ -248,6 +325,8 @@ MEDIA_ROOT = Path(env("MEDIA_ROOT") or BASE_DIR / "media")
 MEDIA_URL = "media/"
 
 LOGIN_URL = "admin:login"
+# What the admin's start page shows each role (flemingsberg/admin_site.py).
+ADMIN_START_PAGE = "actionplan.start.context"
 
 # Static files: WhiteNoise serves the hashed names (CompressedManifestStaticFilesStorage) with
 # "Cache-Control: max-age=315360000, public, immutable"; this is for the unhashed rest

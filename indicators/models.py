@@ -6,13 +6,16 @@ public method page renders the same description.
 
 from __future__ import annotations
 
+import datetime
+from dataclasses import dataclass
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Max, Prefetch, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -67,6 +70,22 @@ class SubTargetQuerySet(PublishableQuerySet):
             .with_status()
         )
 
+    def with_latest_period(self):
+        """Each sub-target's newest year with a value entered, draft or published
+        (``latest_period``, an aggregate in the same query)."""
+        return self.annotate(latest_period=Max("measurements__period_year"))
+
+    def values_due(self, *, today, within_days: int) -> list[ValueDue]:
+        """The values to enter: missing (their due date has passed) or due within
+        ``within_days``, earliest first, with the measuring organisation (one query)."""
+        rows = self.with_latest_period().select_related("measuring_organisation", "goal")
+        due = [row.value_due(today=today) for row in rows]
+        horizon = today + timedelta(days=within_days)
+        return sorted(
+            (d for d in due if d is not None and d.due_on <= horizon),
+            key=lambda d: (d.due_on, d.sub_target.goal.order, d.sub_target.order),
+        )
+
     def modifiable_by(self, user):
         """Sub-targets whose measurements the user may enter (``programme.roles``: editors
         every one, a coordinator those their organisation measures)."""
@@ -74,6 +93,21 @@ class SubTargetQuerySet(PublishableQuerySet):
 
     def owned_by(self, scope: roles.Scope):
         return self.filter(measuring_organisation=scope.organisation_id)
+
+
+@dataclass(frozen=True)
+class ValueDue:
+    """The next value a sub-target's measuring organisation is to enter."""
+
+    sub_target: SubTarget
+    period_year: int
+    due_on: datetime.date
+    today: datetime.date
+
+    @property
+    def is_missing(self) -> bool:
+        """Its due date has passed and it is not entered (not even as a draft)."""
+        return self.due_on <= self.today
 
 
 class SubTarget(Publishable):
@@ -225,6 +259,34 @@ class SubTarget(Publishable):
 
     def get_absolute_url(self) -> str:
         return reverse("indicators:sub_target", kwargs={"slug": self.slug})
+
+    FREQUENCY_YEARS = {Frequency.ANNUAL: 1, Frequency.EVERY_TWO_YEARS: 2}
+
+    def value_due(self, *, today: datetime.date) -> ValueDue | None:
+        """The next value to enter, or None (irregular, or nothing to go on, or entered).
+
+        One rule: the value of a year is due once that year is over, on 1 January of the
+        next. The year is the one after the newest value (or the baseline) by the
+        frequency (every year, every second year); a "next value due" date an editor set
+        wins, and names the value of the year before it. The value counts as entered once
+        a measurement of that year (or a later one) exists, draft or published. Uses
+        ``latest_period`` from ``with_latest_period()`` when it was annotated."""
+        if hasattr(self, "latest_period"):
+            latest = self.latest_period
+        else:
+            latest = self.measurements.aggregate(latest=Max("period_year"))["latest"]
+        if self.next_value_due is not None:
+            period_year, due_on = self.next_value_due.year - 1, self.next_value_due
+        else:
+            step = self.FREQUENCY_YEARS.get(self.frequency)
+            start = latest if latest is not None else self.baseline_year
+            if step is None or start is None:
+                return None
+            period_year = start + step
+            due_on = datetime.date(period_year + 1, 1, 1)
+        if latest is not None and latest >= period_year:
+            return None
+        return ValueDue(sub_target=self, period_year=period_year, due_on=due_on, today=today)
 
     @property
     def counts_from_zero(self) -> bool:

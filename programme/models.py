@@ -543,6 +543,13 @@ class StaffMembership(models.Model):
         verbose_name=_("organisation"),
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    language = models.CharField(
+        _("language"),
+        max_length=10,
+        choices=settings.LANGUAGES,
+        default="sv",
+        help_text=_("The language of the e-mail the portal sends them (reminders)."),
+    )
 
     class Meta:
         ordering = ["organisation", "user__username"]

@@ -10,7 +10,13 @@ from .roles import role_group
 
 @transaction.atomic
 def create_staff_member(
-    *, username: str, organisation: Organisation, role: str, password: str | None, email: str = ""
+    *,
+    username: str,
+    organisation: Organisation,
+    role: str,
+    password: str | None,
+    email: str = "",
+    language: str | None = None,
 ):
     """Create (or update) a staff user in one organisation and role, with the role's group.
 
@@ -21,9 +27,10 @@ def create_staff_member(
     user_model = get_user_model()
     user, _ = user_model.objects.get_or_create(username=username, defaults={"email": email})
     user.is_staff = True
-    membership, _ = StaffMembership.objects.update_or_create(
-        user=user, defaults={"organisation": organisation, "role": role}
-    )
+    defaults = {"organisation": organisation, "role": role}
+    if language:
+        defaults["language"] = language
+    membership, _ = StaffMembership.objects.update_or_create(user=user, defaults=defaults)
     user.membership = membership
     if password:
         validate_password(password, user)

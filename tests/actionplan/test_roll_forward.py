@@ -83,7 +83,7 @@ def test_comparison_page_sorts_added_carried_completed_dropped(
     )
     response = visitor.get(reverse("actionplan:compare") + "?from=2026&to=2027")
     comparison = response.context["comparison"]
-    numbers = {key: [a.number for a in value] for key, value in comparison.items()}
+    numbers = {part["kind"]: [a.number for a in part["page"]] for part in comparison}
     assert numbers == {
         "added": ["2027:10"],
         "carried": ["2027:01", "2027:02", "2027:03"],

@@ -18,6 +18,8 @@ LOGS = {
     "actionplan.roundactionsnapshot",
     "actionplan.roundtargetsnapshot",
     "actionplan.roundreportdocument",
+    # A reminder sent is a record of the mail: written once by send_reminders, never edited.
+    "actionplan.reminder",
 }
 
 

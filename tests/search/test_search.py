@@ -216,3 +216,54 @@ def test_excerpt_is_cut_at_word_boundaries():
     assert all(word in words or word == "bostäder" for word in inner.split())
     short = engine.excerpt(text, [], width=50)
     assert all(word in words for word in short.removesuffix(" …").split())
+
+
+# --- actions: a stored, indexed vector on PostgreSQL ----------------------------------------
+
+
+def _stored_vectors(action_id: int) -> tuple[str, str]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT search_sv::text, search_en::text FROM actionplan_action WHERE id = %s",
+            [action_id],
+        )
+        return cursor.fetchone()
+
+
+@needs_postgresql
+def test_an_action_keeps_its_search_vectors_whatever_writes_it(searchable):
+    from actionplan.models import Action
+
+    action = Action.objects.filter(title_sv="Cykelstråk till Riksten").get()
+    swedish, english = _stored_vectors(action.pk)
+    assert "'cykelstråk':1A" in swedish and "'rikst':3A" in swedish
+    # An update() (no save, no signal) and a bulk_create keep them too: a trigger does it.
+    Action.objects.filter(pk=action.pk).update(title_sv="Gångväg", title_en="Footpath")
+    swedish, english = _stored_vectors(action.pk)
+    assert "'gångväg':1A" in swedish and "'cykelstråk':1A" not in swedish and "footpath" in english
+    (new,) = Action.objects.bulk_create(
+        [Action(plan=action.plan, number="2026:99", title_sv="Solceller", title_en="Solar")]
+    )
+    assert "solcell" in _stored_vectors(new.pk)[0]
+
+
+@needs_postgresql
+def test_the_action_search_reads_the_stored_vector_through_its_index(searchable):
+    from django.contrib.postgres.search import SearchQuery
+
+    from actionplan.models import Action
+
+    queryset = engine.KINDS["action"].queryset()
+    query = SearchQuery("cykel:*", search_type="raw", config="swedish")
+    sql = str(queryset.annotate(v=engine.StoredVector("search_sv")).filter(v=query).query)
+    assert '"actionplan_action"."search_sv" @@' in sql and "to_tsvector" not in sql
+    with connection.cursor() as cursor:
+        cursor.execute("SET enable_seqscan = off")
+        cursor.execute(
+            "EXPLAIN SELECT id FROM actionplan_action "
+            "WHERE search_sv @@ to_tsquery('swedish', 'cykel:*')"
+        )
+        plan = " ".join(row[0] for row in cursor.fetchall())
+        cursor.execute("RESET enable_seqscan")
+    assert "search_action_sv_gin" in plan
+    assert Action.objects.count() > 0

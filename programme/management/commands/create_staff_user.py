@@ -1,6 +1,7 @@
 import getpass
 import os
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
@@ -24,8 +25,13 @@ class Command(BaseCommand):
             "--role", required=True, choices=[choice.value for choice in StaffMembership.Role]
         )
         parser.add_argument("--email", default="")
+        parser.add_argument(
+            "--language",
+            choices=[code for code, _name in settings.LANGUAGES],
+            help="The language of the e-mail the portal sends them (default: sv).",
+        )
 
-    def handle(self, *args, username, organisation, role, email, **options):
+    def handle(self, *args, username, organisation, role, email, language=None, **options):
         if Organisation._meta.db_table not in connection.introspection.table_names():
             raise CommandError(
                 "The database is not set up yet: run `make run` first (it migrates and loads "
@@ -57,6 +63,7 @@ class Command(BaseCommand):
                 role=role,
                 password=password,
                 email=email,
+                language=language,
             )
         except ValidationError as error:
             raise CommandError("Password rejected: " + " ".join(error.messages)) from None
