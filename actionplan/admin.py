@@ -613,3 +613,7 @@ class CommunicationActivityAdmin(
             )
             kwargs["required"] = True
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+# Follow-up rounds: opened, signed off and closed in their own admin module.
+from . import round_admin  # noqa: E402, F401

@@ -12,6 +12,7 @@ class ActionplanConfig(AppConfig):
 
         from .archival import archive_items
         from .importing import importer
+        from .round_report import archive_items as round_archive_items
 
         imports.register(importer)
         # The plan's PDFs are rendered by the task worker (flemingsberg.renders).
@@ -21,3 +22,5 @@ class ActionplanConfig(AppConfig):
         # The year's adopted plans and their stored documents go into every e-archive
         # package (manage.py export_archive).
         archive.register("action-plan", archive_items)
+        # Closed follow-up rounds with their stored reports, by the year they closed.
+        archive.register("follow-up-round", round_archive_items)

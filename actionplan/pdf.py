@@ -77,8 +77,12 @@ def _status_counts(actions) -> dict[str, int]:
     return {value: counter.get(value, 0) for value in ActionStatus.values}
 
 
-def plan_pdf_context(plan: ActionPlan) -> dict:
+def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
     """Everything both documents show, in a fixed number of queries (listed below).
+
+    ``overlay(actions, sub_targets)``, when given, replaces the live follow-up state of
+    the fetched rows before anything is counted or grouped: a follow-up round's report
+    puts its snapshot there (``actionplan.round_report``).
 
     Queries: goals (1), their published sub-targets (1), measurements (1) and assessments
     with their organisations (1); actions with lead organisation (1), their goals (1),
@@ -129,6 +133,8 @@ def plan_pdf_context(plan: ActionPlan) -> dict:
             action.updates_newest_first[0] if action.updates_newest_first else None
         )
         action.partner_list = list(action.partners.all())
+    if overlay is not None:
+        overlay(actions, [sub_target for goal in goals for sub_target in goal.sub_targets.all()])
 
     by_goal: dict[int, list[Action]] = defaultdict(list)
     without_goal: list[Action] = []

@@ -24,15 +24,22 @@ import xml.etree.ElementTree as ET
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from django.db.models import OuterRef, Subquery
-from django.utils import timezone
+from django.db.models import Exists, OuterRef, Subquery
+from django.utils import timezone, translation
 from django.utils.safestring import SafeString, mark_safe
 
 from indicators.models import SubTarget
 from indicators.progress import GoalSummary, summarise
 from programme.models import DevelopmentGoal, Programme
 
-from .models import Action, ActionPlan, ActionStatus, FollowUpUpdate
+from .models import (
+    Action,
+    ActionPlan,
+    ActionStatus,
+    FollowUpRound,
+    FollowUpUpdate,
+    RoundReportDocument,
+)
 
 SVG_NS = "http://www.w3.org/2000/svg"
 
@@ -69,10 +76,10 @@ class ProgrammeStatus:
     sub_targets: list[SubTarget]
     summary: GoalSummary
     last_updated: datetime.date | None
-    # The latest closed follow-up round (its date and report) belongs here once follow-up
-    # rounds exist; templates/actionplan/includes/status_round.html renders it, and
-    # nothing while it is None.
-    latest_round: object | None = None
+    # The latest closed (public) follow-up round of the plan in force, with
+    # ``has_report`` (its report is stored in the page's language);
+    # templates/actionplan/includes/status_round.html renders it, nothing while None.
+    latest_round: FollowUpRound | None = None
     bar: SafeString = field(default_factory=lambda: mark_safe(""))
 
     @property
@@ -127,6 +134,24 @@ def _earlier_plan(programme: Programme) -> ActionPlan | None:
     )
 
 
+def _latest_round(plan: ActionPlan) -> FollowUpRound | None:
+    """The plan's latest closed round, if public, with whether its report is stored in the
+    active language (an EXISTS): one query."""
+    stored = RoundReportDocument.objects.filter(
+        round=OuterRef("pk"), language=translation.get_language() or "sv"
+    )
+    round = (
+        FollowUpRound.objects.public()
+        .filter(plan=plan)
+        .annotate(has_report=Exists(stored))
+        .order_by("-closed_at", "-pk")
+        .first()
+    )
+    if round is not None:
+        round.plan = plan  # its URLs name the plan's year: no second query
+    return round
+
+
 def programme_status(
     programme: Programme,
     *,
@@ -157,6 +182,7 @@ def programme_status(
         ]
     else:
         earlier = _earlier_plan(programme)
+    latest_round = _latest_round(plan) if plan is not None else None
     stamps = [_as_date(programme.adopted_on or programme.version_date)]
     if plan is not None:
         stamps += [_as_date(plan.decision_date), _as_date(plan.updated_at)]
@@ -174,6 +200,7 @@ def programme_status(
         summary=summarise(target.progress.status for target in sub_targets),
         last_updated=max(known, default=None),
         bar=status_bar_svg(counts),
+        latest_round=latest_round,
     )
 
 

@@ -26,6 +26,7 @@ from .models import (
     ActionStatus,
     AdoptedPlanDocument,
     CommunicationActivity,
+    FollowUpRound,
     FollowUpUpdate,
 )
 from .renders import ADOPTED
@@ -87,8 +88,8 @@ def plan_detail(request, year: int | None = None):
 
     Queries: plan, years, funding, the filter form's choices (goals, strategies, parties)
     plus one per filter given, status counts, page count, the page, its goals, its
-    partners, whether an archival copy is stored (public plans): constant in the number
-    of actions.
+    partners, the plan's closed follow-up rounds, whether an archival copy is stored
+    (public plans): constant in the number of actions.
     """
     plan = _get_plan_or_404(request, year)
     filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
@@ -119,6 +120,10 @@ def plan_detail(request, year: int | None = None):
             "funding": funding,
             "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
             **_stored_document(plan),
+            # Closed rounds of a public plan only (never an open one, never a draft's).
+            "rounds": list(
+                FollowUpRound.objects.public().filter(plan=plan).order_by("-closed_at", "-pk")
+            ),
         },
     )
 

@@ -131,8 +131,9 @@ def test_status_takes_a_fixed_number_of_queries(programme_content, make_real_pla
     with CaptureQueriesContext(connection) as queries:
         status = programme_status(programme_content, goals=goals)
     # 1 the plan in force, with two subqueries: when its actions and follow-ups last
-    # changed; 2 its actions by status.
-    assert len(queries) == 2, [q["sql"] for q in queries]
+    # changed; 2 its actions by status; 3 its latest closed public follow-up round, with
+    # an EXISTS for its stored report in the page's language.
+    assert len(queries) == 3, [q["sql"] for q in queries]
     assert status.plan == plan
     ActionPlan.objects.all().delete()
     with CaptureQueriesContext(connection) as queries:

@@ -34,6 +34,7 @@ from actionplan.models import (
     ActionPartner,
     ActionPlan,
     CommunicationActivity,
+    FollowUpRound,
     FollowUpUpdate,
     FundingContribution,
 )
@@ -87,6 +88,7 @@ EDITOR_CONTENT = {
     "indicators.subtarget",
     "indicators.assessment",
     "actionplan.actionplan",
+    "actionplan.followupround",
 }
 # Models coordinators work on, each with an owner organisation per row (see Case).
 COORDINATED = {
@@ -100,6 +102,7 @@ ACTIONS = {
     "publish": "editors",
     "unpublish": "editors",
     "roll_forward": "editors",
+    "close_rounds": "editors",
     "export_follow_up_reports": "report readers",
     "delete_selected": "deleters",
     "cleanup_expired_attempts": "superusers",
@@ -115,6 +118,7 @@ INLINES = {
     ("indicators.subtarget", "indicators.assessment"): "editors",
     ("actionplan.actionplan", "actionplan.fundingcontribution"): "editors, until adopted",
     ("actionplan.actionplan", "actionplan.plantransition"): "nobody",
+    ("actionplan.followupround", "actionplan.roundsignoff"): "nobody",
     ("actionplan.action", "actionplan.actionpartner"): "lead party",
     ("actionplan.action", "actionplan.followupupdate"): "follow-up",
 }
@@ -203,6 +207,20 @@ def world(build_programme, parties, make_staff):
         )
         for slug in ("huddinge", "botkyrka")
     }
+    open_round = FollowUpRound.objects.create(
+        plan=adopted,
+        title="Uppföljning tertial 2 2026",
+        reports_on=datetime.date(2026, 8, 31),
+        deadline=datetime.date(2026, 9, 15),
+    )
+    closed_round = FollowUpRound.objects.create(
+        plan=adopted,
+        title="Uppföljning tertial 1 2026",
+        reports_on=datetime.date(2026, 4, 30),
+        deadline=datetime.date(2026, 5, 15),
+        status=FollowUpRound.Status.CLOSED,
+        closed_at=datetime.datetime(2026, 5, 20, tzinfo=datetime.UTC),
+    )
     users = {
         "editor": make_staff("editor"),
         "steering": make_staff("steering"),
@@ -281,6 +299,11 @@ def world(build_programme, parties, make_staff):
             Case(f"of {name}", update, lead=update.action.lead_organisation.slug)
             for name, update in updates.items()
         ],
+        "actionplan.followupround": [
+            Case("open", open_round),
+            # A closed round is a record: its snapshot and report stand (frozen).
+            Case("closed", closed_round, frozen=True),
+        ],
         "actionplan.communicationactivity": [
             Case(f"of {slug}", activity, lead=slug) for slug, activity in activities.items()
         ],
@@ -306,6 +329,8 @@ def expected(persona: str, verb: str, label: str, case: Case | None) -> bool:
         return False
     if verb == "delete" and case is not None and case.frozen:
         return False  # an adopted plan and its actions are the decision: never deleted
+    if label == "actionplan.followupround" and case is not None and case.frozen:
+        return verb in READ_VERBS  # a closed round is a record: read, never changed
     if persona == "superuser":
         if label == "django_tasks_database.dbtaskresult":
             return verb in READ_VERBS  # the task queue's results: a log, never written by hand
