@@ -3,6 +3,8 @@ follow-up report of any plan, and the document an adopted plan is kept with.
 
 * ``action-plan`` and ``follow-up-report``: staff ask for them in the admin, visitors get the
   public plan PDF of a plan that has no stored document; keyed by :func:`plan_content_version`.
+* ``round-report``: a closed follow-up round's report (``round_report.store_round_report``),
+  queued in the close's transaction, like the adopted plan's document.
 * ``adopted-plan``: the archival copy stored at adoption (``AdoptedPlanDocument``), one job
   per plan and language. :func:`queue_adopted_plan_documents` queues it inside the adoption's
   transaction (``services.transition_plan``); ``check_renders`` requests it for every plan
@@ -19,7 +21,6 @@ from django.utils.translation import gettext
 
 from flemingsberg import renders
 from flemingsberg.models import RenderJob
-from flemingsberg.pdf import render_pdf
 from flemingsberg.renders import Renderer, rows_version
 from indicators.models import Assessment, Measurement, SubTarget
 from programme.models import (
@@ -37,13 +38,22 @@ from .models import (
     ActionPlan,
     AdoptedPlanDocument,
     CommunicationActivity,
+    FollowUpRound,
     FollowUpUpdate,
     FundingContribution,
     PlanTransition,
 )
-from .pdf import LANGUAGES, Kind, plan_document, plan_pdf_filename, store_adopted_plan_document
+from .pdf import (
+    LANGUAGES,
+    Kind,
+    plan_document,
+    plan_pdf_filename,
+    render_plan_pdf,
+    store_adopted_plan_document,
+)
 
 ADOPTED = "adopted-plan"
+ROUND_REPORT = "round-report"
 
 
 def plan_content_version(plan: ActionPlan) -> str:
@@ -110,7 +120,7 @@ class PlanDocumentRenderer(_PlanRenderer):
         return plan_content_version(target)
 
     def render(self, target, language: str, job: RenderJob) -> bytes:
-        return render_pdf(plan_document(target, self.kind, language))
+        return render_plan_pdf(plan_document(target, self.kind, language))
 
     def title(self, target, language: str) -> str:
         with translation.override(language):
@@ -183,7 +193,61 @@ def adopted_document_jobs(plan: ActionPlan) -> list[RenderJob]:
     )
 
 
+class RoundReportRenderer(Renderer):
+    """A closed follow-up round's report (PDF/A-3a from its snapshot), kept as
+    ``RoundReportDocument`` by ``round_report.store_round_report`` (not in the job)."""
+
+    kind = ROUND_REPORT
+    keeps_result = False
+
+    def get_target(self, target_id):
+        return (
+            FollowUpRound.objects.select_related("plan", "plan__programme")
+            .filter(pk=target_id)
+            .first()
+        )
+
+    def content_version(self, target, language: str) -> str:
+        return "closed"  # made once from the snapshot; a stored copy is never replaced
+
+    def render(self, target, language: str, job: RenderJob) -> bytes:
+        from .round_report import store_round_report
+
+        documents = {document.language: document for document in store_round_report(target)}
+        return bytes(documents[language].pdf)
+
+    def title(self, target, language: str) -> str:
+        return f"{target.title} ({language})"
+
+    def filename(self, target, language: str) -> str:
+        from .round_report import report_filename
+
+        return report_filename(target, language)
+
+    def failure_recipients(self, target) -> list[str]:
+        return editor_addresses()
+
+    def admin_url(self, target) -> str:
+        return reverse("admin:actionplan_followupround_change", args=[target.pk])
+
+    def missing(self):
+        closed = FollowUpRound.objects.filter(status=FollowUpRound.Status.CLOSED)
+        for round in closed.select_related("plan", "plan__programme").prefetch_related(
+            "report_documents"
+        ):
+            stored = {document.language for document in round.report_documents.all()}
+            for language in LANGUAGES:
+                if language not in stored:
+                    yield round, language
+
+
+def queue_round_report(round: FollowUpRound) -> list[RenderJob]:
+    """Queue a closed round's report in every language, in the close's transaction."""
+    return [renders.request_render(ROUND_REPORT, round, language) for language in LANGUAGES]
+
+
 def register() -> None:
     renders.register(PlanDocumentRenderer(Kind.ACTION_PLAN))
     renders.register(PlanDocumentRenderer(Kind.FOLLOW_UP))
     renders.register(AdoptedDocumentRenderer())
+    renders.register(RoundReportRenderer())

@@ -20,7 +20,9 @@ Every document (the programme, an action plan, a follow-up report) goes through
   carries the PDF/UA-1 identification: WeasyPrint's ``pdf/ua-1`` variant adds nothing
   beyond the tags and that identification, so one file is both archival and accessible.
   WeasyPrint does all of it itself (``Attachment(relationship=…)``; the XMP through a
-  subclass of its ``DocumentMetadata``): no post-processing with another PDF library.
+  subclass of its ``DocumentMetadata``); the one post-processing step is joining the parts
+  of a very long document (:func:`merge_tagged_pdfs`, pypdf), which keeps the first part's
+  catalog and metadata as WeasyPrint wrote them.
 * Rendering takes seconds, so no request renders: ``flemingsberg.renders`` keys each
   document by the versions of the rows it shows and :func:`layout_fingerprint` (the layout
   files), checked before any HTML is built, and renders a key once, in the worker.
@@ -362,6 +364,92 @@ def render_archival_pdf(
     """
     archival = Archival(attachments=tuple(attachments), decision=decision)
     return render_pdf(replace(document, archival=archival))
+
+
+def merge_tagged_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of several WeasyPrint documents rendered one after the other (a very long
+    document in parts, so that a render's memory is bounded by a part's, not the whole's).
+
+    The first part is the document: its catalog (language, metadata, XMP, output intent,
+    embedded files) and document information stay as they are. Each further part's pages
+    are appended with their structure (their elements become children of the first part's
+    ``Document`` element, the parent-tree keys renumbered) and their outline entries, so the
+    whole stays tagged and navigable. Parts after the first must link only within
+    themselves (they have no internal links today).
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    if len(parts) == 1:
+        return parts[0]
+    writer = PdfWriter(clone_from=io.BytesIO(parts[0]))
+    first_info = PdfReader(io.BytesIO(parts[0])).metadata
+    structure = writer.root_object["/StructTreeRoot"].get_object()
+    document = structure["/K"][0].get_object()
+    document_ref = structure["/K"][0]
+    numbers = structure["/ParentTree"].get_object()["/Nums"]
+    next_key = max(int(key) for key in numbers[::2]) + 1 if numbers else 0
+
+    def reparent(reference, parent) -> None:
+        """Point each cloned element at its parent (the clone left /P out, which would
+        have copied the part's whole tree again)."""
+        element = reference.get_object()
+        element[NameObject("/P")] = parent
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+            child = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(child, DictionaryObject) and "/S" in child:  # an element, not MCR/OBJR
+                reparent(kid, reference)
+
+    for data in parts[1:]:
+        reader = PdfReader(io.BytesIO(data))
+        first_page = len(writer.pages)
+        for page in reader.pages:
+            added = writer.add_page(page)  # pypdf leaves /StructParents out: set below
+            if "/StructParents" in page:
+                added[NameObject("/StructParents")] = NumberObject(
+                    int(page["/StructParents"]) + next_key
+                )
+            for annotation in added.get("/Annots", []):
+                annotation = annotation.get_object()
+                if "/StructParent" in annotation:
+                    annotation[NameObject("/StructParent")] = NumberObject(
+                        int(annotation["/StructParent"]) + next_key
+                    )
+        source = reader.root_object["/StructTreeRoot"].get_object()
+        source_document = source["/K"][0].get_object()
+        for kid in source_document["/K"]:
+            # Cloned after the pages, so each element's /Pg points at the appended page.
+            reference = kid.clone(writer, ignore_fields=("/P",))
+            reparent(reference, document_ref)
+            document["/K"].append(reference)
+        source_numbers = source["/ParentTree"].get_object()["/Nums"]
+        for key, value in zip(source_numbers[::2], source_numbers[1::2], strict=True):
+            numbers.append(NumberObject(int(key) + next_key))
+            numbers.append(value.clone(writer))
+        if source_numbers:
+            next_key += max(int(key) for key in source_numbers[::2]) + 1
+
+        _append_outline(writer, reader, reader.outline, first_page)
+    structure[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
+    if first_info:
+        writer.add_metadata(dict(first_info))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _append_outline(writer, reader, items, first_page: int, parent=None) -> None:
+    """A part's outline entries, nested as they were, pointing at its appended pages."""
+    last = None
+    for item in items:
+        if isinstance(item, list):
+            _append_outline(writer, reader, item, first_page, last)
+            continue
+        number = reader.get_destination_page_number(item)
+        last = writer.add_outline_item(
+            title=item.title, page_number=first_page + number, parent=parent
+        )
 
 
 @cache

@@ -284,7 +284,9 @@ def check_renders() -> dict[str, int]:
     for renderer in _renderers.values():
         for target, language in renderer.missing():
             with transaction.atomic():
-                request_render(renderer.kind, target, language, retry_failed=True)
+                job = request_render(renderer.kind, target, language, retry_failed=True)
+                if job.status == RenderJob.Status.READY:  # ready, yet its file is missing
+                    requeue(job, reset_attempts=True)
             counts["missing"] += 1
     return counts
 

@@ -210,6 +210,9 @@ TASKS = {
 RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3)
 RENDER_RETRY_SECONDS = env_int("RENDER_RETRY_SECONDS", 60)
 RENDER_STALE_SECONDS = env_int("RENDER_STALE_SECONDS", 30 * 60)
+# A plan document of more actions is laid out in parts of this many and merged, so that a
+# render's memory stays bounded (actionplan/pdf.py, render_plan_pdf).
+PDF_PART_ACTIONS = env_int("PDF_PART_ACTIONS", 500)
 
 # E-mail (reminders, flemingsberg/mail.py): sent by the task worker through Django's SMTP
 # backend. EMAIL_URL (smtp://user:password@host:587, smtp+tls:// for STARTTLS, smtps:// for

@@ -14,7 +14,7 @@ from django.utils import translation
 
 from actionplan import services
 from actionplan.models import Action, ActionPlan, AdoptedPlanDocument, FollowUpUpdate
-from actionplan.pdf import Kind, plan_document, plan_pdf_context
+from actionplan.pdf import Kind, plan_document, plan_pdf_context, render_plan_pdf
 from flemingsberg import pdf as pdf_module
 
 from .conftest import GOALS, build_plan, build_rich_programme, pdf_reader, pdf_text
@@ -22,17 +22,20 @@ from .conftest import GOALS, build_plan, build_rich_programme, pdf_reader, pdf_t
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture(scope="module")
-def plan_pdfs(rolled_back) -> dict[tuple[str, str], bytes]:
-    """A draft plan's two documents, each rendered once per language."""
+@pytest.fixture(scope="module", params=["whole", "in parts"])
+def plan_pdfs(rolled_back, request) -> dict[tuple[str, str], bytes]:
+    """A draft plan's two documents, each rendered once per language: laid out whole, and
+    in parts of three actions (as a plan of thousands is) – the tests hold for both."""
+    from django.test import override_settings
 
     def build():
         plan = build_plan(build_rich_programme(), actions=8, status="draft")
-        return {
-            (kind, language): pdf_module.render_pdf(plan_document(plan, kind, language))
-            for kind in Kind.values
-            for language in ("sv", "en")
-        }
+        with override_settings(PDF_PART_ACTIONS=3 if request.param == "in parts" else 1000):
+            return {
+                (kind, language): render_plan_pdf(plan_document(plan, kind, language))
+                for kind in Kind.values
+                for language in ("sv", "en")
+            } | {"mode": request.param}
 
     return rolled_back(build)
 
@@ -54,7 +57,13 @@ def test_follow_up_report_holds_goals_actions_numbers_and_follow_up(plan_pdfs, l
     assert ("Uppföljning 9: arbetet går framåt" if sv else "Follow-up 9: work on action") in text
     assert "Region Stockholm" in text and "Huddinge kommun" in text and "Botkyrka kommun" in text
     assert ("Innehåll" if sv else "Contents") in text
-    assert ("sida 2 av" if sv else "page 2 of") in text
+    if plan_pdfs["mode"] == "whole":
+        assert ("sida 2 av" if sv else "page 2 of") in text
+    else:  # the page numbers go on from part to part
+        pages = pdf_reader(pdf).pages
+        last = pages[-1].extract_text()
+        assert f"{'sida' if sv else 'page'} {len(pages)}" in last
+        assert len({page.extract_text().split("\n")[-1] for page in pages}) == len(pages)
     assert ("Bilaga: åtgärder per part" if sv else "Appendix: actions per party") in text
     assert ("Dialogmöte om stråken" if sv else "Dialogue meeting on the links") in text
     assert "2017" in text and "2030" in text  # the charts' axes and the values table

@@ -312,6 +312,14 @@ def test_when_every_attempt_fails_the_editors_are_told_and_the_check_repairs_it(
     assert len(mail.outbox) == 2
 
 
+def test_the_check_renders_again_a_document_whose_file_is_gone(plan, editor, rendered):
+    _adopt(plan, editor)
+    AdoptedPlanDocument.objects.filter(language="en").delete()  # e.g. restored without it
+    assert renders.check_renders() == {"stuck": 0, "missing": 1}
+    assert set(AdoptedPlanDocument.objects.values_list("language", flat=True)) == {"sv", "en"}
+    assert renders.check_renders() == {"stuck": 0, "missing": 0}
+
+
 def test_the_check_queues_again_a_job_whose_worker_died(plan, settings, rendered):
     settings.TASKS = DUMMY_TASKS
     job = renders.request_render(Kind.ACTION_PLAN, plan, "sv")
