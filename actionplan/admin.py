@@ -337,7 +337,7 @@ class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin,
     list_display = [
         "number",
         "title",
-        "plan",
+        "plan_year",
         "party",
         "status",
         "progress_shown",
@@ -363,6 +363,11 @@ class ActionAdmin(RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin,
             .get_queryset(request)
             .annotate(last_update_on=Subquery(latest.values("date")[:1]))
         )
+
+    @admin.display(description=_("plan"), ordering="plan__year")
+    def plan_year(self, obj):
+        # The year names the plan (one per year; the filter has the full titles).
+        return f"{obj.plan.year} DEMO" if obj.plan.is_demo else str(obj.plan.year)
 
     @admin.display(description=_("party"), ordering="lead_organisation__name")
     def party(self, obj):
@@ -521,11 +526,13 @@ class FollowUpUpdateAdmin(
     RulesAdminMixin, EditConflictAdminMixin, ReadableHistoryAdmin, TranslationAdmin
 ):
     form = FollowUpUpdateAdminForm
-    list_display = ["action", "date", "status", "progress", "author"]
-    list_filter = ["status"]
+    list_display = ["action", "date", "status", "progress", "no_change", "author"]
+    list_filter = ["status", "no_change"]
     list_select_related = ["action", "author"]
     search_fields = ["action__title", "text"]
-    readonly_fields = ["author"]
+    # A "no change" mark is made on the round's page (rounds.record_no_change), which keeps
+    # status and progress as they are; never ticked here beside a changed status.
+    readonly_fields = ["author", "no_change"]
     autocomplete_fields = ["action"]
 
     def get_form(self, request, obj=None, change=False, **kwargs):

@@ -31,7 +31,7 @@ from django.urls import reverse
 from django.utils import translation
 from django.views.decorators.http import require_safe
 
-from actionplan.models import ActionPlan
+from actionplan.models import ActionPlan, FollowUpRound
 from indicators.models import Measurement
 from programme.models import Organisation
 
@@ -103,7 +103,8 @@ def _publisher(parties: list[Agent], homepage: str) -> Agent:
 
 @require_safe
 def catalog(request):
-    """Queries: the parties (1), the latest measurement (1), the latest plan decision (1)."""
+    """Queries: the parties (1), the latest measurement (1), the latest plan decision (1),
+    the latest public follow-up round (1)."""
     catalog_url = _absolute(request, "api:catalog", None)
     homepage = _absolute(request, "programme:home")
     parties = _party_agents(Organisation.objects.filter(is_party=True).order_by("order", "name"))
@@ -170,6 +171,37 @@ def catalog(request):
             via_api=True,
         ),
     ]
+    # The latest closed round of a public plan (never an open one): its snapshot's files.
+    latest_round = (
+        FollowUpRound.objects.public().select_related("plan").order_by("-closed_at", "-pk").first()
+    )
+    round_distributions = []
+    if latest_round is not None:
+        args = {"year": latest_round.plan.year, "pk": latest_round.pk}
+        round_page = _absolute(request, "actionplan:round", **args)
+        for key, name, title_sv, title_en, kind in (
+            ("actions-csv", "actionplan:round_actions_csv", "åtgärderna", "the actions", csv_type),
+            (
+                "sub-targets-csv",
+                "actionplan:round_targets_csv",
+                "delmålen",
+                "the sub-targets",
+                csv_type,
+            ),
+            ("json", "actionplan:round_json", "omgången", "the round", json_type),
+        ):
+            url = _absolute(request, name, **args)
+            file_format = "JSON" if kind is json_type else "CSV"
+            round_distributions.append(
+                Distribution(
+                    f"latest-round-{key}",
+                    f"Senaste uppföljningsomgången: {title_sv} vid stängningen ({file_format})",
+                    f"Latest follow-up round: {title_en} when it closed ({file_format})",
+                    url,
+                    *kind,
+                    download_url=url,
+                )
+            )
     context = {
         "catalog_url": catalog_url,
         "homepage": homepage,
@@ -188,7 +220,10 @@ def catalog(request):
         "plans_modified": plans_modified,
         "indicator_distributions": indicator_distributions,
         "plan_distributions": plan_distributions,
-        "distributions": [*indicator_distributions, *plan_distributions],
+        "round_distributions": round_distributions,
+        "rounds_modified": latest_round.closed_at.date() if latest_round else None,
+        "rounds_page": round_page if latest_round else "",
+        "distributions": [*indicator_distributions, *plan_distributions, *round_distributions],
         "eu": EU,
     }
     return render(

@@ -337,3 +337,19 @@ def role_group(role: str):
     group, _created = Group.objects.get_or_create(name=name)
     group.permissions.set(permissions_for(role))
     return group
+
+
+def refresh_role_groups(sender=None, using="default", **kwargs) -> None:
+    """Bring the permissions of the roles' groups that exist up to date (``post_migrate``):
+    staff created before a model existed get its permissions as their role grants them
+    (e.g. a coordinator's sign-off of a follow-up round). Creates no group."""
+    if sender is not None and getattr(sender, "label", None) not in CONTENT_APPS:
+        return
+    from django.contrib.auth.models import Group
+
+    names = {}
+    with translation.override(None):
+        for role in Role:
+            names[str(role.label)] = role.value
+    for group in Group.objects.using(using).filter(name__in=names):
+        group.permissions.set(permissions_for(names[group.name]))

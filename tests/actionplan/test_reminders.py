@@ -151,7 +151,7 @@ def test_after_the_deadline_coordinators_hear_once_more_and_editors_who_is_late(
     assert "tidsfristen har passerat" in received["anna@example.se"][0]
     assert "the deadline has passed" in received["bob@example.se"][0]
     subject, body = received["erik@example.se"]
-    assert "2 parter har inte skrivit under" in subject
+    assert "2 parter har inte signerat" in subject
     assert "Huddinge kommun: 1 av 2 åtgärder" in body and "Botkyrka kommun" in body
     assert "Region Stockholm" not in body
     assert "2 parties have not signed off" in received["emma@example.se"][0]

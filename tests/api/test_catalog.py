@@ -118,6 +118,43 @@ def test_rounds_dataset_lists_no_distribution_until_rounds_exist(catalog):
     assert list(catalog.objects(rounds, DCAT.distribution)) == []
 
 
+def _rounds(open_data, editor, *, close: bool):
+    import datetime
+
+    from actionplan import rounds
+
+    today = datetime.date.today()
+    round = rounds.open_round(
+        plan=open_data["adopted_plan"],
+        by=editor,
+        title="Uppföljning tertial 2",
+        reports_on=today,
+        deadline=today,
+    )
+    return rounds.close_round(round=round, by=editor) if close else round
+
+
+def test_rounds_dataset_lists_the_latest_closed_rounds_files(open_data, editor, visitor):
+    round = _rounds(open_data, editor, close=True)
+    catalog = _graph(visitor)
+    (dataset,) = [
+        d for d in catalog.subjects(RDF.type, DCAT.Dataset) if str(d).endswith("#follow-up-rounds")
+    ]
+    downloads = {
+        str(_one(catalog, d, DCAT.downloadURL)) for d in catalog.objects(dataset, DCAT.distribution)
+    }
+    base = f"http://testserver/handlingsplan/2026/uppfoljning/{round.pk}/"
+    assert downloads == {base + "atgarder.csv", base + "delmal.csv", base + "ogonblicksbild.json"}
+    for url in downloads:  # each answers
+        assert visitor.get(url.removeprefix("http://testserver")).status_code == 200
+
+
+def test_an_open_round_is_not_in_the_catalogue(open_data, editor, visitor):
+    _rounds(open_data, editor, close=False)
+    catalog = _graph(visitor)
+    assert "uppfoljning" not in catalog.serialize(format="xml")
+
+
 def test_the_api_is_a_data_service(catalog):
     (service,) = catalog.subjects(RDF.type, DCAT.DataService)
     assert _languages(catalog, service, DCTERMS.title) == {"sv", "en"}

@@ -19,6 +19,19 @@ def test_create_staff_user_as_coordinator(parties, monkeypatch):
     assert not user.has_perm("programme.change_developmentgoal")
 
 
+def test_staff_write_in_swedish_unless_they_choose_english(parties, monkeypatch):
+    monkeypatch.setenv("FLEMINGSBERG_STAFF_PASSWORD", "a long and unusual passphrase")
+    call_command("create_staff_user", "sara", organisation="huddinge", role="coordinator")
+    call_command(
+        "create_staff_user", "john", organisation="botkyrka", role="coordinator", language="en"
+    )
+    languages = dict(StaffMembership.objects.values_list("user__username", "language"))
+    assert languages == {"sara": "sv", "john": "en"}
+    # A later change of role keeps the language chosen.
+    call_command("create_staff_user", "john", organisation="botkyrka", role="editor")
+    assert StaffMembership.objects.get(user__username="john").language == "en"
+
+
 def test_create_staff_user_changes_role_without_keeping_the_old_one(parties, monkeypatch):
     monkeypatch.setenv("FLEMINGSBERG_STAFF_PASSWORD", "a long and unusual passphrase")
     call_command("create_staff_user", "bo", organisation="botkyrka", role="coordinator")

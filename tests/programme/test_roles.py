@@ -146,3 +146,20 @@ def test_public_is_built_on_the_parent(rows):
     assert not ActionPlan.objects.public().exists()
     assert not Action.objects.public().exists()
     assert not SubTarget.objects.public().exists()
+
+
+def test_existing_role_groups_get_the_permissions_of_new_models(make_staff):
+    """Staff created before follow-up rounds existed may sign off after the migration."""
+    from django.contrib.auth.models import Permission
+    from django.core.management.sql import emit_post_migrate_signal
+
+    from programme.roles import may_sign_off
+
+    coordinator = make_staff("coordinator", "huddinge")
+    group = coordinator.groups.get()
+    group.permissions.remove(*Permission.objects.filter(codename__endswith="roundsignoff"))
+    coordinator = type(coordinator).objects.get(pk=coordinator.pk)  # no permission cache
+    assert not may_sign_off(coordinator)
+    emit_post_migrate_signal(verbosity=0, interactive=False, db="default")
+    coordinator = type(coordinator).objects.get(pk=coordinator.pk)
+    assert may_sign_off(coordinator, organisation=coordinator.membership.organisation)
