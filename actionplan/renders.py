@@ -24,6 +24,7 @@ from flemingsberg.models import RenderJob
 from flemingsberg.renders import Renderer, rows_version
 from indicators.models import Assessment, Measurement, SubTarget
 from programme.models import (
+    Decision,
     DevelopmentGoal,
     Organisation,
     Programme,
@@ -83,6 +84,7 @@ def plan_content_version(plan: ActionPlan) -> str:
         rows_version(Measurement.objects.filter(sub_target__goal__programme=programme)),
         rows_version(Assessment.objects.filter(sub_target__goal__programme=programme)),
         rows_version(Organisation.objects.all()),
+        rows_version(Decision.objects.filter(pk=plan.decision_id)),  # on the cover
     ]
     return "|".join(parts)
 

@@ -98,12 +98,29 @@ def test_no_wcag_21_aa_violations_with_demo_data_on_a_phone_and_a_desktop(
         author_organisation=Organisation.objects.get(slug="huddinge"),
         is_published=True,
     )
+    # A closed follow-up round of the demo plan: its page, and its block in the status band.
+    from django.utils import timezone
+
+    from actionplan.models import ActionPlan, FollowUpRound
+    from actionplan.rounds import take_snapshot
+
+    round = FollowUpRound.objects.create(
+        plan=ActionPlan.objects.get(year=2026, is_demo=True),
+        title="Uppföljning tertial 1 2026",
+        title_en="Follow-up, first four months 2026",
+        reports_on=datetime.date(2026, 4, 30),
+        deadline=datetime.date(2026, 5, 15),
+        status=FollowUpRound.Status.CLOSED,
+        closed_at=timezone.now(),
+    )
+    take_snapshot(round)
     from django.core.cache import cache
 
     cache.clear()
     with translation.override(language):
         paths = [
             reverse("programme:home"),
+            round.get_absolute_url(),
             programme_content.goals.get(order=4).get_absolute_url(),
             reverse("actionplan:year", kwargs={"year": 2026}),
             reverse("actionplan:coverage", kwargs={"year": 2026}),

@@ -20,6 +20,7 @@ from flemingsberg import pdf as pdf_module
 from flemingsberg import renders
 from flemingsberg.models import RenderJob
 from programme.models import DevelopmentGoal
+from tests.decisions import coordination_decision
 
 from .conftest import build_plan, build_rich_programme
 
@@ -59,8 +60,7 @@ def _adopt(plan, by):
         plan=plan,
         to_status="adopted",
         by=by,
-        decision_date=datetime.date(2025, 12, 10),
-        decision_body="Politiska samordningsgruppen",
+        decision=coordination_decision(datetime.date(2025, 12, 10)),
     )
 
 
@@ -126,10 +126,10 @@ def test_the_content_version_takes_the_same_queries_for_3_and_30_actions(
     # One aggregate or one small hash per table the documents show: the plan, its
     # programme, actions, their goals, strategies and sub-strategies, partners, follow-ups,
     # communication activities and their goals, funding, goals, strategies and their goals,
-    # sub-strategies, sub-targets, measurements, assessments, organisations.
-    with django_assert_num_queries(19):
+    # sub-strategies, sub-targets, measurements, assessments, organisations, the decision.
+    with django_assert_num_queries(20):
         plan_content_version(plan)
-    with django_assert_num_queries(19):
+    with django_assert_num_queries(20):
         plan_content_version(bigger)
 
 
@@ -140,7 +140,7 @@ def test_the_public_pdf_is_never_rendered_in_the_visitors_request(
     plan, rendered, visitor, settings
 ):
     ActionPlan.objects.filter(pk=plan.pk).update(
-        status="adopted", decision_date=datetime.date(2025, 12, 10), decision_body="PSG"
+        status="adopted", decision=coordination_decision(datetime.date(2025, 12, 10))
     )
     settings.TASKS = DUMMY_TASKS  # queued, and nobody runs it until we do
     first = visitor.get(_public_url())
@@ -243,8 +243,7 @@ def test_a_failed_enqueue_rolls_the_adoption_back(plan, editor, monkeypatch):
             plan=plan,
             to_status="adopted",
             by=editor,
-            decision_date=datetime.date(2025, 12, 10),
-            decision_body="PSG",
+            decision=coordination_decision(datetime.date(2025, 12, 10)),
         )
     plan.refresh_from_db()
     assert plan.status == ActionPlan.Status.PROPOSED
