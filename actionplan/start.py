@@ -145,8 +145,11 @@ def coordinator_page(user, today: datetime.date) -> dict:
         # three queries per open round (its actions with their coverage, the parties, the
         # sign-offs); there is at most one open round per adopted plan
         coverage = next(
-            c for c in round.coverage_by_party() if c.organisation.pk == organisation_id
+            (c for c in round.coverage_by_party() if c.organisation.pk == organisation_id),
+            None,
         )
+        if coverage is None:  # not a party and leading none of the plan's actions
+            continue
         parts.append(
             RoundPart(
                 round=round,

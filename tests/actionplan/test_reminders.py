@@ -47,6 +47,7 @@ def smtp(settings):
     with socket.socket() as probe:  # a free port
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    collector.port = port
     controller = Controller(collector, hostname="127.0.0.1", port=port)
     controller.start()
     settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -242,3 +243,19 @@ def test_the_same_reminder_is_refused_by_the_database(round_, people):
             language="sv",
             subject="y",
         )
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_mail_waits_for_the_task_worker_which_sends_it(smtp, round_, task_worker):
+    # With the portal's own task backend (the database) the command only records and
+    # queues: the worker sends, so a slow mail server holds up nothing else.
+    _run()
+    assert smtp.messages == []
+    assert Reminder.objects.count() == 2
+    # (on PostgreSQL the worker is a process of its own: it is told where the server is)
+    task_worker(
+        EMAIL_HOST="127.0.0.1",
+        EMAIL_PORT=str(smtp.port),
+        DEFAULT_FROM_EMAIL="Flemingsberg 2050 <noreply@flemingsberg.example.se>",
+    )
+    assert sorted(to for to, _s, _b in smtp.received()) == ["anna@example.se", "bob@example.se"]

@@ -311,3 +311,18 @@ def test_the_steering_group_sees_the_latest_closed_rounds_summary_and_reports(
             )
             in html
         )
+
+
+def test_a_coordinator_of_an_actor_that_leads_nothing_in_the_round_sees_no_round(
+    open_round, parties, django_user_model
+):
+    from programme.models import Organisation
+    from programme.services import create_staff_member
+
+    kth = Organisation.objects.get(slug="kth")
+    user = create_staff_member(
+        username="kth-coordinator", organisation=kth, role="coordinator", password=None
+    )
+    response = _start_page(user)
+    assert response.status_code == 200  # before the fix: StopIteration, a 500
+    assert response.context["start_page"]["rounds"] == []
