@@ -31,6 +31,7 @@ from .models import (
     ActionStatus,
     FollowUpRound,
     FollowUpUpdate,
+    Reminder,
 )
 
 # Plans whose actions a coordinator works on: drafts and proposals they write, adopted plans
@@ -206,6 +207,16 @@ def editor_page(user, today: datetime.date) -> dict:
         for entry in rounds:
             for party in entry["parties"]:
                 party.contacts = contacts.get(party.organisation.pk, [])
+        # The reminders sent for the open rounds (send_reminders), newest first. One query.
+        sent: dict[int, list] = {}
+        for reminder in (
+            Reminder.objects.filter(round__in=[entry["round"] for entry in rounds])
+            .select_related("recipient")
+            .order_by("-sent_at", "-pk")
+        ):
+            sent.setdefault(reminder.round_id, []).append(reminder)
+        for entry in rounds:
+            entry["reminders"] = sent.get(entry["round"].pk, [])
     return {
         "role": roles.Role.EDITOR,
         "rounds": rounds,

@@ -275,8 +275,9 @@ def test_the_editors_page_with_an_open_round_queries(open_round, editor, django_
     client = _client(editor)
     # session, user, membership, the open rounds; per open round its previous round, its
     # actions with their coverage, its parties, its sign-offs; the coordinators, the
-    # sub-targets with their newest value, the user's and the groups' permissions
-    with django_assert_num_queries(12):
+    # reminders sent for the rounds, the sub-targets with their newest value, the user's
+    # and the groups' permissions
+    with django_assert_num_queries(13):
         client.get(reverse("admin:index"))
 
 
@@ -326,3 +327,13 @@ def test_a_coordinator_of_an_actor_that_leads_nothing_in_the_round_sees_no_round
     response = _start_page(user)
     assert response.status_code == 200  # before the fix: StopIteration, a 500
     assert response.context["start_page"]["rounds"] == []
+
+
+def test_an_editor_sees_the_reminders_sent_for_the_open_round(open_round, editor):
+    from actionplan.models import Reminder
+
+    reminder = Reminder.objects.create(
+        recipient=editor, reason="deadline_near", round=open_round, language="sv", subject="x"
+    )
+    (entry,) = _start_page(editor).context["start_page"]["rounds"]
+    assert entry["reminders"] == [reminder]
