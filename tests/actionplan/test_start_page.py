@@ -227,8 +227,12 @@ def test_an_action_without_an_update_since_the_last_round_is_overdue(
     )
     rounds.close_round(round=round, by=editor)
     rounds.record_no_change(action=busy, by=coordinator_huddinge)
-    page = _start_page(coordinator_huddinge).context["start_page"]
+    response = _start_page(coordinator_huddinge)
+    page = response.context["start_page"]
     assert [row.action for row in page["stale"]] == [quiet]
+    overdue = response.content.decode().split('id="start-overdue"')[1].split("</section>")[0]
+    assert "Tyst åtgärd" in overdue and "ingen uppföljning sedan förra omgången (T1)" in overdue
+    assert "Aktiv åtgärd" not in overdue
 
 
 def test_an_editor_sees_every_partys_progress_and_whom_to_contact(
