@@ -14,8 +14,9 @@ from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Subquery
-from django.http import HttpResponseNotAllowed, HttpResponseRedirect
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -26,7 +27,7 @@ from flemingsberg.edit_conflicts import EditConflictAdminMixin
 from flemingsberg.history import ReadableHistoryAdmin
 from programme import roles
 from programme.admin_rules import RulesAdminMixin, RulesInlineMixin
-from programme.models import Organisation
+from programme.models import Decision, Organisation
 
 from . import services
 from .importing import job_views, may_import
@@ -106,11 +107,22 @@ class TransitionInline(RulesInlineMixin, admin.TabularInline):
 
 
 class TransitionForm(forms.Form):
-    to_status = forms.ChoiceField(choices=ActionPlan.Status.choices)
-    decision_date = forms.DateField(required=False)
-    decision_body = forms.CharField(required=False, max_length=200)
-    decision_reference = forms.CharField(required=False, max_length=200)
-    note = forms.CharField(required=False, max_length=300)
+    to_status = forms.ChoiceField(label=_("Move to"), choices=ActionPlan.Status.choices)
+    decision = forms.ModelChoiceField(
+        label=_("Decision of the political coordination group"),
+        queryset=Decision.objects.of_coordination_group().with_names(),
+        required=False,
+        help_text=_("Needed to adopt the plan; record the decision under Decisions first."),
+    )
+    note = forms.CharField(label=_("Note"), required=False, max_length=300)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("to_status") == ActionPlan.Status.ADOPTED:
+            refusal = services.adoption_decision_refusal(cleaned.get("decision"))
+            if refusal:
+                self.add_error("decision", refusal)
+        return cleaned
 
 
 @admin.action(
@@ -139,9 +151,9 @@ class ActionPlanAdmin(
     ReadableHistoryAdmin,
     TranslationAdmin,
 ):
-    list_display = ["title", "year", "programme", "status", "decision_date", "demo_marker"]
+    list_display = ["title", "year", "programme", "status", "decision", "demo_marker"]
     list_filter = ["status", "programme", "is_demo"]
-    list_select_related = ["programme"]
+    list_select_related = ["programme", "decision__organisation"]
     search_fields = ["title", "notes"]
     inlines = [FundingInline, TransitionInline]
     actions = [roll_forward, export_follow_up_reports]
@@ -164,15 +176,9 @@ class ActionPlanAdmin(
         return None
 
     def get_readonly_fields(self, request, obj=None):
-        # The state and the decision change only through a recorded transition (its English
-        # rendering, decision_body_en and decision_reference_en, may be added afterwards).
-        readonly = [
-            "status",
-            "decision_date",
-            "decision_body_sv",
-            "decision_reference_sv",
-            "predecessor",
-        ]
+        # The state and the decision change only through a recorded transition (the
+        # decision's English rendering may be added afterwards, on the decision itself).
+        readonly = ["status", "decision", "predecessor"]
         if obj is not None:
             readonly += ["programme", "year", "is_demo"]
             if obj.is_decided():
@@ -213,32 +219,46 @@ class ActionPlanAdmin(
                 plan=plan,
                 can_transition=roles.may_move_plans(request.user),
                 allowed_transitions=[ActionPlan.Status(s) for s in plan.allowed_transitions()],
+                coordination_decisions=Decision.objects.of_coordination_group().with_names(),
                 can_import=may_import(request.user),
             )
         return super().change_view(request, object_id, form_url, extra_context)
 
     def transition_view(self, request, object_id):
-        if request.method != "POST":
-            return HttpResponseNotAllowed(["POST"])
+        """The lifecycle form's target; a refusal shows the form again with the message and
+        what was chosen (``GET`` shows it empty)."""
         if not roles.may_move_plans(request.user):
             raise PermissionDenied
-        plan = get_object_or_404(ActionPlan, pk=object_id)
-        form = TransitionForm(request.POST)
-        if not form.is_valid():
-            self.message_user(request, form.errors.as_text(), messages.ERROR)
+        plan = get_object_or_404(ActionPlan.objects.select_related("decision"), pk=object_id)
+        if request.method == "POST":
+            form = TransitionForm(request.POST)
+            if form.is_valid():
+                try:
+                    services.transition_plan(plan=plan, by=request.user, **form.cleaned_data)
+                except ValidationError as error:
+                    for message in error.messages:
+                        form.add_error(None, message)
+                else:
+                    self.message_user(
+                        request,
+                        gettext("The plan is now “%(status)s”.")
+                        % {"status": ActionPlan.Status(form.cleaned_data["to_status"]).label},
+                        messages.SUCCESS,
+                    )
+                    return HttpResponseRedirect(
+                        reverse("admin:actionplan_actionplan_change", args=[plan.pk])
+                    )
         else:
-            try:
-                services.transition_plan(plan=plan, by=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                self.message_user(request, " ".join(error.messages), messages.ERROR)
-            else:
-                self.message_user(
-                    request,
-                    gettext("The plan is now “%(status)s”.")
-                    % {"status": ActionPlan.Status(form.cleaned_data["to_status"]).label},
-                    messages.SUCCESS,
-                )
-        return HttpResponseRedirect(reverse("admin:actionplan_actionplan_change", args=[plan.pk]))
+            form = TransitionForm(initial={"to_status": request.GET.get("to_status")})
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "plan": plan,
+            "original": plan,
+            "form": form,
+            "title": gettext("Move %(plan)s") % {"plan": plan},
+        }
+        return TemplateResponse(request, "actionplan/admin/plan_transition.html", context)
 
     def import_view(self, request, object_id):
         from .importing import import_view

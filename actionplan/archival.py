@@ -1,7 +1,7 @@
 """An action plan as a public record: its decision, its data, its archival documents.
 
 * :func:`decision_record` is the one place that reads what the adoption decided from
-  (today the plan's ``decision_body``, ``decision_date``, ``decision_reference``).
+  (the plan's ``decision``, a ``programme.Decision``: body, date, § and reference number).
 * :func:`plan_data` and :func:`plan_data_attachments` are the plan's actions and
   follow-ups as JSON and CSV: embedded in the stored adoption PDF (PDF/A-3a, see
   ``actionplan.pdf.store_adopted_plan_pdf``) and written beside it by ``export_archive``.
@@ -16,6 +16,7 @@ import json
 from collections.abc import Iterator
 
 from django.db.models import Prefetch
+from django.utils import translation
 
 from flemingsberg.archive import ArchiveFile, ArchiveRecord
 from flemingsberg.pdf import DecisionRecord, PDFAttachment
@@ -27,13 +28,20 @@ from .models import Action, ActionPartner, ActionPlan, AdoptedPlanDocument, Foll
 FOLLOW_UP_COLUMNS = ("action", "date", "status", "progress", "text_sv", "text_en")
 
 
-def decision_record(plan: ActionPlan) -> DecisionRecord | None:
-    """What the plan's adoption decided: body, date and reference; None before it."""
-    if not plan.decision_date and not plan.decision_body:
+def decision_record(plan: ActionPlan, language: str = "sv") -> DecisionRecord | None:
+    """What the plan's adoption decided: body, date and reference (the paragraph of the
+    minutes and the reference number, "§ 14, dnr KS-2026/12"), in ``language`` (Swedish,
+    the programme's language, for the archive; each PDF names it in its own); None before
+    it."""
+    decision = plan.decision
+    if decision is None:
         return None
-    return DecisionRecord(
-        body=plan.decision_body, date=plan.decision_date, reference=plan.decision_reference
-    )
+    with translation.override(language):
+        return DecisionRecord(
+            body=decision.body_label,
+            date=decision.date,
+            reference=", ".join(str(part) for part in decision.reference_parts),
+        )
 
 
 def _decision_json(decision: DecisionRecord | None) -> dict | None:
@@ -91,6 +99,7 @@ def plan_data(plan: ActionPlan) -> dict:
                 "organisation": row.organisation.slug,
                 "year": row.year,
                 "amount_sek": row.amount_sek,
+                "kind": row.kind,
                 "note": row.note,
             }
             for row in funding
@@ -185,8 +194,8 @@ def archive_items(year: int) -> Iterator[ArchiveRecord]:
     """Every plan adopted in ``year`` (its decision's date), with its stored documents."""
     plans = (
         ActionPlan.objects.public()
-        .filter(decision_date__year=year)
-        .select_related("programme")
+        .filter(decision__date__year=year)
+        .select_related("programme", "decision__organisation")
         .prefetch_related(
             Prefetch(
                 "adopted_documents",

@@ -66,7 +66,11 @@ class ActionFilter(django_filters.FilterSet):
             for name in ("goal", "strategy"):
                 field = self.form.fields[name]
                 field.queryset = field.queryset.for_programme(plan.programme_id)
-            self.form.fields["party"].queryset = Organisation.objects.filter(is_party=True)
+            party = self.form.fields["party"]
+            party.queryset = Organisation.objects.filter(is_party=True)
+            # Named as they were when the plan was made (Stockholms läns landsting in 2007).
+            names_on = plan.names_on
+            party.label_from_instance = lambda organisation: organisation.name_on(names_on)
 
     def filter_goal(self, queryset, name, value):
         return queryset.serving_goal(value)

@@ -10,6 +10,8 @@ must see the translated columns, so it is registered after modeltranslation).
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
@@ -20,6 +22,7 @@ from django.utils.translation import gettext_lazy as _
 
 from programme import roles
 from programme.models import (
+    Decision,
     DevelopmentGoal,
     Organisation,
     Programme,
@@ -199,7 +202,7 @@ class ActionPlanQuerySet(models.QuerySet):
     def latest_adopted(self) -> ActionPlan | None:
         return (
             self.filter(status=ActionPlan.Status.ADOPTED)
-            .select_related("programme")
+            .select_related("programme", "decision__organisation")
             .order_by("is_demo", "-year", "-pk")
             .first()
         )
@@ -215,9 +218,8 @@ class ActionPlan(DecisionContent, models.Model):
         "year",
         "title",
         "notes",
-        "decision_date",
-        "decision_body",
-        "decision_reference",
+        "decision",
+        "status_as_of",
         "predecessor",
         "is_demo",
     )
@@ -256,18 +258,23 @@ class ActionPlan(DecisionContent, models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=Status.choices, default=Status.DRAFT
     )
-    decision_date = models.DateField(_("decision date"), null=True, blank=True)
-    decision_body = models.CharField(
-        _("decision body"),
-        max_length=200,
+    decision = models.ForeignKey(
+        Decision,
+        on_delete=models.PROTECT,
+        null=True,
         blank=True,
-        help_text=_("E.g. the political coordination group."),
+        related_name="action_plans",
+        verbose_name=_("decision"),
+        help_text=_("The decision that adopted the plan (the political coordination group's)."),
     )
-    decision_reference = models.CharField(
-        _("decision reference"),
-        max_length=200,
+    status_as_of = models.DateField(
+        _("statuses as of"),
+        null=True,
         blank=True,
-        help_text=_("E.g. the paragraph of the minutes."),
+        help_text=_(
+            "The date the actions' statuses describe, when the plan is only known from a "
+            "document of that date (the 2007 plan: July 2007)."
+        ),
     )
     predecessor = models.ForeignKey(
         "self",
@@ -301,8 +308,8 @@ class ActionPlan(DecisionContent, models.Model):
                 name="actionplan_status_valid",
             ),
             models.CheckConstraint(
-                condition=~Q(status__in=["adopted", "superseded"]) | Q(decision_date__isnull=False),
-                name="actionplan_adopted_has_decision_date",
+                condition=~Q(status__in=["adopted", "superseded"]) | Q(decision__isnull=False),
+                name="actionplan_adopted_has_decision",
             ),
         ]
 
@@ -334,14 +341,30 @@ class ActionPlan(DecisionContent, models.Model):
     def is_public(self) -> bool:
         return self.status in self.PUBLIC_STATUSES
 
+    @property
+    def decision_is_on_programme(self) -> bool:
+        """The plan rests on a decision about its programme version, not on one adopting the
+        plan itself (the 2007 plan: the steering group approved the programme)."""
+        return self.decision_id is not None and self.decision.programme_id is not None
+
+    @property
+    def names_on(self) -> datetime.date:
+        """The date whose names the plan's organisations carry (Stockholms läns landsting
+        in a plan from before 2019): its statuses' date, its decision's, or its first year."""
+        if self.status_as_of:
+            return self.status_as_of
+        if self.decision_id is not None:
+            return self.decision.date
+        return datetime.date(self.year, 1, 1)
+
     def allowed_transitions(self) -> tuple[str, ...]:
         return self.TRANSITIONS[self.Status(self.status)]
 
     def clean(self):
         errors = self.decision_errors()
-        if self.status in self.FROZEN_STATUSES and not self.decision_date:
-            errors.setdefault("decision_date", []).append(
-                _("An adopted plan needs the date of the decision.")
+        if self.status in self.FROZEN_STATUSES and self.decision_id is None:
+            errors.setdefault("decision", []).append(
+                _("An adopted plan needs the decision that adopted it.")
             )
         if errors:
             raise ValidationError(errors)
@@ -968,8 +991,12 @@ class CommunicationActivity(DecisionContent, models.Model):
 class FundingContribution(DecisionContent, models.Model):
     """A party's contribution to the programme's work in one year, shown with the plan."""
 
-    DECISION_FIELDS = ("plan", "organisation", "year", "amount_sek", "note")
+    DECISION_FIELDS = ("plan", "organisation", "year", "amount_sek", "kind", "note")
     WHOLE_ROW = True
+
+    class Kind(models.TextChoices):
+        DECIDED = "decided", _("Decided")
+        RECOMMENDED = "recommended", _("Recommended")
 
     plan = models.ForeignKey(
         ActionPlan, on_delete=models.CASCADE, related_name="funding", verbose_name=_("action plan")
@@ -982,6 +1009,16 @@ class FundingContribution(DecisionContent, models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     amount_sek = models.PositiveBigIntegerField(_("amount (SEK)"))
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.DECIDED,
+        help_text=_(
+            "Recommended: a body recommended the amount (the 2007 steering group), no grant "
+            "decision is recorded."
+        ),
+    )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
     class Meta:
@@ -992,10 +1029,17 @@ class FundingContribution(DecisionContent, models.Model):
             models.UniqueConstraint(
                 fields=["plan", "organisation", "year"], name="funding_one_per_party_year"
             ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["decided", "recommended"]), name="funding_kind_valid"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.organisation} {self.year}: {self.amount_sek} SEK"
+
+    @property
+    def is_recommendation(self) -> bool:
+        return self.kind == self.Kind.RECOMMENDED
 
     def clean(self):
         self.clean_decision()

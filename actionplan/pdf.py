@@ -210,6 +210,7 @@ def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
         "status_choices": ActionStatus.choices,
         "status_totals": _status_counts(actions),
         "appendices": [appendices[party.pk] for party in parties],
+        "parties": parties,
         "sub_targets": sub_targets,
         "sub_target_status_counts": [
             (status, sub_target_counts.get(status, 0)) for status in SubTargetStatus
@@ -224,6 +225,8 @@ def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
         "funding_rows": funding_rows,
         "funding_totals": funding_totals,
         "funding_grand_total": sum(funding_totals),
+        # Amounts a body recommended (the 2007 steering group), not granted ones.
+        "funding_recommended": any(row.is_recommendation for row in funding),
         "generated_on": timezone.localdate(),
         "coverage": compute_coverage(
             plan,
@@ -313,7 +316,7 @@ def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocu
         pdf = render_archival_pdf(
             plan_document(plan, Kind.ACTION_PLAN, language),
             attachments=attachments,
-            decision=decision_record(plan),
+            decision=decision_record(plan, language),
         )
         stored.append(
             AdoptedPlanDocument.objects.create(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from flemingsberg.cache import content_changed
 from programme import roles
+from programme.models import Decision
 
 from .models import (
     Action,
@@ -30,13 +31,13 @@ def transition_plan(
     plan: ActionPlan,
     to_status: str,
     by,
-    decision_date: datetime.date | None = None,
-    decision_body: str = "",
-    decision_reference: str = "",
+    decision: Decision | None = None,
     note: str = "",
 ) -> ActionPlan:
     """Move a plan to another state and record who did it and when.
 
+    Adopting a plan needs the political coordination group's decision (a ``Decision``
+    record: date, paragraph of the minutes, reference number), which becomes the plan's.
     Adopting a plan supersedes the programme's earlier adopted plans (of the same kind,
     real or demo), each move recorded as well.
     """
@@ -52,15 +53,10 @@ def transition_plan(
             }
         )
     if to_status == ActionPlan.Status.ADOPTED:
-        plan.decision_date = decision_date or plan.decision_date
-        # The decision is recorded in Swedish, the programme's language, whatever language
-        # the editor's admin is in; an English rendering can be added to the plan later.
-        plan.decision_body_sv = decision_body or plan.decision_body_sv
-        plan.decision_reference_sv = decision_reference or plan.decision_reference_sv
-        if not plan.decision_date or not plan.decision_body_sv:
-            raise ValidationError(
-                _("Adopting a plan needs the decision date and the deciding body.")
-            )
+        plan.decision = decision or plan.decision
+        refusal = adoption_decision_refusal(plan.decision)
+        if refusal:
+            raise ValidationError({"decision": refusal})
     from_status = plan.status
     plan.status = to_status
     plan.full_clean()
@@ -92,6 +88,22 @@ def transition_plan(
                 note=_("Superseded by %(plan)s") % {"plan": plan},
             )
     return plan
+
+
+def adoption_decision_refusal(decision: Decision | None) -> str | None:
+    """Why ``decision`` cannot adopt a plan (None: it can): only a decision (not a proposal)
+    of the political coordination group adopts an action plan."""
+    if decision is None:
+        return _(
+            "Adopting a plan needs the political coordination group's decision: record it "
+            "under Decisions (date, paragraph of the minutes, reference number) and choose it."
+        )
+    if not decision.is_of_coordination_group:
+        return _(
+            "“%(decision)s” is not a decision of the political coordination group: only the "
+            "coordination group's decision adopts an action plan."
+        ) % {"decision": decision}
+    return None
 
 
 CARRIED_STATUSES_EXCLUDED = (ActionStatus.COMPLETED, ActionStatus.CANCELLED)

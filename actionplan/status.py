@@ -185,7 +185,8 @@ def programme_status(
     latest_round = _latest_round(plan) if plan is not None else None
     stamps = [_as_date(programme.adopted_on or programme.version_date)]
     if plan is not None:
-        stamps += [_as_date(plan.decision_date), _as_date(plan.updated_at)]
+        stamps += [_as_date(plan.decision.date if plan.decision else None)]
+        stamps += [_as_date(plan.updated_at)]
         stamps += [_as_date(plan.actions_changed), _as_date(plan.updates_changed)]
     stamps += [_as_date(target.last_changed) for target in sub_targets]
     known = [stamp for stamp in stamps if stamp is not None]

@@ -20,9 +20,8 @@ from .models import (
 
 @register(ActionPlan)
 class ActionPlanTranslation(TranslationOptions):
-    # The decision body and reference are words too ("Politiska styrgruppen"): English
-    # pages name them in English.
-    fields = ("title", "notes", "decision_body", "decision_reference")
+    # The decision is a record of its own (programme.Decision, translated there).
+    fields = ("title", "notes")
 
 
 @register(Action)

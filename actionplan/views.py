@@ -7,14 +7,14 @@ it reads (filters, page number) in the key and all others dropped (``flemingsber
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from flemingsberg.cache import cache_public_page
 from programme import roles
-from programme.models import DevelopmentGoal, Strategy, SubStrategy
+from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy
 
 from .coverage import plan_coverage
 from .filters import ActionFilter
@@ -33,7 +33,9 @@ PAGE_SIZE = 25
 
 
 def _get_plan_or_404(request, year: int | None = None) -> ActionPlan:
-    plans = ActionPlan.objects.visible_to(request.user).select_related("programme")
+    plans = ActionPlan.objects.visible_to(request.user).select_related(
+        "programme", "decision__organisation"
+    )
     if year is None:
         plan = plans.latest_adopted()
     else:
@@ -42,6 +44,30 @@ def _get_plan_or_404(request, year: int | None = None) -> ActionPlan:
     if plan is None:
         raise Http404("No action plan has been adopted for this year.")
     return plan
+
+
+def _programme_without_plan(plan: ActionPlan) -> Programme | None:
+    """The current public programme when ``plan`` is not one of its plans and it has no
+    adopted plan yet (Flemingsberg 2050, while only the 2007 plan is adopted): the page says
+    so plainly. One query."""
+    if plan.programme.status != Programme.Status.REPLACED:
+        return None
+    current = (
+        Programme.objects.public()
+        .exclude(status=Programme.Status.REPLACED)
+        .annotate(
+            has_plan=Exists(
+                ActionPlan.objects.public().filter(
+                    programme=OuterRef("pk"), status=ActionPlan.Status.ADOPTED
+                )
+            )
+        )
+        .order_by("-version_date")
+        .first()
+    )
+    if current is None or current.has_plan or current.pk == plan.programme_id:
+        return None
+    return current
 
 
 def _years(request):
@@ -60,7 +86,8 @@ def plan_detail(request, year: int | None = None):
     Queries: plan, years, funding, the filter form's choices (goals, strategies, parties)
     plus one per filter given, status counts, page count, the page, its goals, its
     partners, the plan's closed follow-up rounds, whether an archival copy is stored
-    (public plans): constant in the number of actions.
+    (public plans), and for a plan of a replaced programme whether the current one has an
+    adopted plan: constant in the number of actions.
     """
     plan = _get_plan_or_404(request, year)
     filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
@@ -90,6 +117,8 @@ def plan_detail(request, year: int | None = None):
             "years": _years(request),
             "funding": funding,
             "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
+            "funding_recommended": any(item.is_recommendation for item in funding),
+            "programme_without_plan": _programme_without_plan(plan),
             # Closed rounds of a public plan only (never an open one, never a draft's).
             "rounds": list(
                 FollowUpRound.objects.public().filter(plan=plan).order_by("-closed_at", "-pk")

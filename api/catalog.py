@@ -112,7 +112,7 @@ def catalog(request):
     measurements_modified = Measurement.objects.for_download().aggregate(latest=Max("entered_at"))[
         "latest"
     ]
-    plans_modified = ActionPlan.objects.public().aggregate(latest=Max("decision_date"))["latest"]
+    plans_modified = ActionPlan.objects.public().aggregate(latest=Max("decision__date"))["latest"]
     api_url = _absolute(request, "api:index", None)
     indicators_csv = _absolute(request, "indicators:all_csv")
     indicators_excel = _absolute(request, "indicators:all_excel_csv")

@@ -6,7 +6,14 @@ from rest_framework import serializers
 
 from actionplan.models import Action, ActionPlan, FollowUpUpdate
 from indicators.models import Measurement, SubTarget
-from programme.models import DevelopmentGoal, Organisation, Programme, Strategy, SubStrategy
+from programme.models import (
+    Decision,
+    DevelopmentGoal,
+    Organisation,
+    Programme,
+    Strategy,
+    SubStrategy,
+)
 
 
 @extend_schema_field(OpenApiTypes.STR)
@@ -54,6 +61,41 @@ class SlugListField(serializers.Field):
 
 def slugs(**kwargs):
     return serializers.SlugRelatedField(slug_field="slug", read_only=True, **kwargs)
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    """A decision (or a proposal for one): body, date, paragraph of the minutes, reference
+    number; ``body_label`` names it as a page does ("Politiska samordningsgruppen")."""
+
+    body_name = TranslatedField()
+    text = TranslatedField()
+    source = TranslatedField()
+    organisation = slugs(allow_null=True)
+    programme = slugs(allow_null=True)
+    body_label = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Decision
+        fields = [
+            "body",
+            "body_label",
+            "organisation",
+            "body_name",
+            "kind",
+            "date",
+            "minutes_paragraph",
+            "reference_number",
+            "text",
+            "source",
+            "url",
+            "programme",
+        ]
+
+    def get_body_label(self, obj) -> str:
+        from django.utils import translation
+
+        with translation.override(self.context.get("lang", "sv")):
+            return obj.body_label
 
 
 class OrganisationSerializer(serializers.ModelSerializer):
@@ -179,6 +221,7 @@ class ActionPlanSerializer(serializers.ModelSerializer):
     programme = slugs()
     title = TranslatedField()
     notes = TranslatedField()
+    decision = DecisionSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = ActionPlan
@@ -189,9 +232,8 @@ class ActionPlanSerializer(serializers.ModelSerializer):
             "title",
             "notes",
             "status",
-            "decision_date",
-            "decision_body",
-            "decision_reference",
+            "decision",
+            "status_as_of",
             "is_demo",
         ]
 

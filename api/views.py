@@ -153,7 +153,9 @@ class ActionPlanViewSet(ReadOnlyViewSet):
     filterset_class = filters.ActionPlanFilter
 
     def get_queryset(self):
-        return ActionPlan.objects.public().select_related("programme")
+        return ActionPlan.objects.public().select_related(
+            "programme", "decision__organisation", "decision__programme"
+        )
 
 
 @extend_schema_view(

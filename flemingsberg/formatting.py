@@ -12,6 +12,8 @@ what                      Swedish               English
 ``format_amount(2.5e6,    2,5 mnkr              SEK 2.5m
 compact=True)``
 ``format_percent(70)``    70 %                  70%
+``format_date(d)``        12 november 2026      12 November 2026
+``format_month(d)``       juli 2007             July 2007
 ========================  ====================  ======================
 
 Spaces inside a figure (the Swedish thousands separator, between a number and its unit)
@@ -20,9 +22,10 @@ are non-breaking, so a figure never wraps over two lines. Counts never show deci
 
 from __future__ import annotations
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
-from django.utils import formats
+from django.utils import dateformat, formats
 from django.utils.translation import get_language
 
 NBSP = "\u00a0"
@@ -113,3 +116,17 @@ def format_measure(value, unit: str = "", decimals: int | None = None) -> str:
         return format_amount(value)
     number = format_number(value, decimals=decimals)
     return f"{number}{NBSP}{unit}" if unit else number
+
+
+def format_date(value: datetime.date | None) -> str:
+    """A date as words: 12 november 2026 / 12 November 2026; empty for None."""
+    if value is None:
+        return ""
+    return dateformat.format(value, "j F Y")
+
+
+def format_month(value: datetime.date | None) -> str:
+    """A month of a year: juli 2007 / July 2007; empty for None."""
+    if value is None:
+        return ""
+    return dateformat.format(value, "F Y")

@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.db import models
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from modeltranslation.admin import (
     TranslationAdmin,
@@ -15,6 +16,7 @@ from .admin_rules import RulesAdminMixin, RulesInlineMixin, publish, unpublish
 from .models import (
     Chapter,
     ChapterSection,
+    Decision,
     DevelopmentGoal,
     MainTask,
     Organisation,
@@ -54,6 +56,45 @@ class OrganisationAdmin(
     prepopulated_fields = {"slug": ("name",)}
     # A website typed without a scheme is taken as https:// (Django 6's default already).
     formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+
+@admin.register(Decision)
+class DecisionAdmin(
+    RulesAdminMixin,
+    ProtectedDeleteAdminMixin,
+    EditConflictAdminMixin,
+    ReadableHistoryAdmin,
+    TranslationAdmin,
+):
+    """Decisions are recorded by programme editors (``roles``: the editor's content rights);
+    a plan is adopted by choosing the coordination group's decision in its lifecycle form."""
+
+    list_display = ["__str__", "kind", "date", "minutes_paragraph", "reference_number", "programme"]
+    list_filter = ["body", "kind", "programme"]
+    list_select_related = ["organisation", "programme"]
+    search_fields = ["body_name", "minutes_paragraph", "reference_number", "text"]
+    autocomplete_fields = ["organisation"]
+    date_hierarchy = "date"
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if obj is not None and obj.is_frozen():
+            readonly += [c.removesuffix("_id") for c in Decision.FROZEN_COLUMNS]
+        return readonly
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and obj.is_frozen():
+            return False  # an adopted plan rests on it
+        return super().has_delete_permission(request, obj)
+
+    def revert_refusal(self, request, obj):
+        if obj.is_frozen():
+            return gettext(
+                "An adopted plan rests on the decision %(decision)s: what was decided is not "
+                "reverted to an earlier version."
+            ) % {"decision": obj}
+        return None
 
 
 class MainTaskInline(RulesInlineMixin, TranslationTabularInline):

@@ -6,9 +6,12 @@ Every text a reader sees is registered for translation in ``translation.py``
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
@@ -73,7 +76,13 @@ class Organisation(models.Model):
         help_text=_("Earlier name, e.g. Stockholms läns landsting until 2019."),
     )
     former_name_until = models.PositiveSmallIntegerField(
-        _("former name used until (year)"), null=True, blank=True
+        _("former name used until (year)"),
+        null=True,
+        blank=True,
+        help_text=_(
+            "The year the current name took effect (1 January); content from before it "
+            "shows the former name."
+        ),
     )
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
     is_party = models.BooleanField(
@@ -95,6 +104,24 @@ class Organisation(models.Model):
     @property
     def display_name(self) -> str:
         return self.short_name or self.name
+
+    def display_name_on(self, date: datetime.date | None) -> str:
+        """The short name, or the former name on a date before the change of name."""
+        name = self.name_on(date)
+        return self.display_name if name == self.name else name
+
+    def name_on(self, date: datetime.date | None) -> str:
+        """The organisation's name on ``date``: content from before the change of name shows
+        the name it had then (Stockholms läns landsting before 2019), in the active language.
+        The current name takes effect on 1 January of ``former_name_until``."""
+        if (
+            isinstance(date, datetime.date)
+            and self.former_name
+            and self.former_name_until
+            and date.year < self.former_name_until
+        ):
+            return self.former_name
+        return self.name
 
 
 class ProgrammeQuerySet(PublishableQuerySet):
@@ -558,3 +585,211 @@ class StaffMembership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.organisation} ({self.get_role_display()})"
+
+
+class DecisionQuerySet(models.QuerySet):
+    def of_coordination_group(self):
+        return self.filter(body=Decision.Body.COORDINATION_GROUP, kind=Decision.Kind.DECISION)
+
+    def with_names(self):
+        return self.select_related("organisation", "programme")
+
+
+class Decision(models.Model):
+    """A decision (or a proposal for one, when the sources record only that) of the political
+    coordination group, the 2007 political steering group, or a party's board or council:
+    who, when, under which paragraph of the minutes and reference number.
+
+    An action plan rests on the decision that adopted it (``ActionPlan.decision``); a
+    programme version carries the decisions taken on it, one per party and kind.
+    """
+
+    class Body(models.TextChoices):
+        COORDINATION_GROUP = "coordination_group", _("Political coordination group")
+        STEERING_GROUP = "steering_group", _("Political steering group")
+        PARTY = "party", _("A party's board or council")
+
+    class Kind(models.TextChoices):
+        DECISION = "decision", _("Decision")
+        PROPOSAL = "proposal", _("Proposal for a decision")
+
+    body = models.CharField(_("body"), max_length=30, choices=Body.choices)
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("party"),
+        help_text=_("Only for a party's board or council."),
+    )
+    body_name = models.CharField(
+        _("name of the board or council"),
+        max_length=200,
+        blank=True,
+        help_text=_("E.g. Kommunfullmäktige or Landstingsstyrelsen; only for a party's body."),
+    )
+    kind = models.CharField(
+        _("kind"),
+        max_length=20,
+        choices=Kind.choices,
+        default=Kind.DECISION,
+        help_text=_(
+            "A proposal for a decision, when the sources record only the proposal and not "
+            "the decision itself."
+        ),
+    )
+    date = models.DateField(_("date"))
+    minutes_paragraph = models.CharField(
+        _("paragraph of the minutes"),
+        max_length=50,
+        blank=True,
+        help_text=_("E.g. § 14."),
+    )
+    reference_number = models.CharField(
+        _("reference number (diarienummer)"), max_length=100, blank=True
+    )
+    text = models.TextField(
+        _("what was decided"),
+        blank=True,
+        help_text=_("The decision's wording, or a summary in the source's words."),
+    )
+    source = models.CharField(
+        _("source"),
+        max_length=300,
+        blank=True,
+        help_text=_("Where the decision is recorded, e.g. the minutes or a memo."),
+    )
+    url = models.URLField(_("link"), blank=True, help_text=_("The minutes or the decision."))
+    programme = models.ForeignKey(
+        Programme,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="decisions",
+        verbose_name=_("programme version decided on"),
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+
+    objects = DecisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "body", "organisation__order"]
+        verbose_name = _("decision")
+        verbose_name_plural = _("decisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(body="party", organisation__isnull=False, body_name__gt="")
+                | (~Q(body="party") & Q(organisation__isnull=True)),
+                name="decision_party_body_named",
+            ),
+            models.CheckConstraint(
+                condition=Q(body__in=["coordination_group", "steering_group", "party"]),
+                name="decision_body_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["decision", "proposal"]), name="decision_kind_valid"
+            ),
+            # A programme version carries one decision (and one proposal) per party.
+            models.UniqueConstraint(
+                fields=["programme", "organisation", "kind"],
+                condition=Q(programme__isnull=False, organisation__isnull=False),
+                name="decision_one_per_party_and_programme",
+                violation_error_message=_(
+                    "This programme version already has a decision of this kind by this party."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        from flemingsberg.formatting import format_date
+
+        return f"{self.body_label} {format_date(self.date)}"
+
+    @property
+    def is_proposal(self) -> bool:
+        return self.kind == self.Kind.PROPOSAL
+
+    @property
+    def is_of_coordination_group(self) -> bool:
+        return self.body == self.Body.COORDINATION_GROUP and self.kind == self.Kind.DECISION
+
+    @property
+    def body_label(self) -> str:
+        """Who decided, in the active language: "Politiska samordningsgruppen",
+        "Kommunfullmäktige, Huddinge kommun" (the party named as it was on the date)."""
+        if self.body == self.Body.PARTY and self.organisation_id is not None:
+            return f"{self.body_name}, {self.organisation.name_on(self.date)}"
+        return str(self.get_body_display())
+
+    @property
+    def reference_parts(self) -> list[str]:
+        """ "§ 14", "dnr KS-2026/123": what identifies the decision in the minutes."""
+        parts = []
+        if self.minutes_paragraph:
+            parts.append(self.minutes_paragraph)
+        if self.reference_number:
+            parts.append(_("ref. %(number)s") % {"number": self.reference_number})
+        return parts
+
+    def summary(self) -> str:
+        """One line: "Politiska samordningsgruppen 12 november 2026, § 14, dnr …"."""
+        from flemingsberg.formatting import format_date
+
+        return ", ".join([f"{self.body_label} {format_date(self.date)}", *self.reference_parts])
+
+    # What a plan's adoption froze: once an adopted plan rests on the decision, these no
+    # longer change (an English rendering, the source and the link may still be added).
+    FROZEN_COLUMNS = (
+        "body",
+        "organisation_id",
+        "body_name_sv",
+        "kind",
+        "date",
+        "minutes_paragraph",
+        "reference_number",
+        "text_sv",
+        "programme_id",
+    )
+
+    def is_frozen(self) -> bool:
+        """An adopted (or superseded) plan rests on this decision (through the reverse
+        relation: this app does not import the action plans)."""
+        if self.pk is None:
+            return False
+        return any(plan.is_frozen for plan in self.action_plans.all())
+
+    def frozen_changes(self) -> list[str]:
+        if not self.is_frozen():
+            return []
+        stored = type(self)._default_manager.filter(pk=self.pk).values(*self.FROZEN_COLUMNS)[0]
+        return [c for c, value in stored.items() if getattr(self, c) != value]
+
+    def clean(self):
+        errors = {}
+        for column in self.frozen_changes():
+            name = column.removesuffix("_id")
+            field = self._meta.get_field(name.removesuffix("_sv"))
+            errors.setdefault(name, []).append(
+                _(
+                    "An adopted plan rests on this decision: “%(field)s” is part of what was "
+                    "decided and cannot change."
+                )
+                % {"field": field.verbose_name}
+            )
+        if self.body == self.Body.PARTY:
+            if self.organisation_id is None:
+                errors.setdefault("organisation", []).append(
+                    _("Name the party whose board or council decided.")
+                )
+            if not (self.body_name or "").strip():
+                errors.setdefault("body_name", []).append(
+                    _("Name the board or council, e.g. Kommunfullmäktige.")
+                )
+        elif self.organisation_id is not None:
+            errors.setdefault("organisation", []).append(
+                _("Only a party's board or council is named with a party; leave it empty.")
+            )
+        if errors:
+            raise ValidationError(errors)

@@ -7,6 +7,7 @@ from modeltranslation.translator import TranslationOptions, register
 from .models import (
     Chapter,
     ChapterSection,
+    Decision,
     DevelopmentGoal,
     MainTask,
     Organisation,
@@ -28,6 +29,11 @@ class OrganisationTranslation(TranslationOptions):
 @register(Programme)
 class ProgrammeTranslation(TranslationOptions):
     fields = ("title", "subtitle", "description", "strategy_introduction", "decision")
+
+
+@register(Decision)
+class DecisionTranslation(TranslationOptions):
+    fields = ("body_name", "text", "source")
 
 
 @register(MainTask)
@@ -89,5 +95,6 @@ for model in (
     RegionalCityCore,
     SourceCorrection,
     StaffMembership,
+    Decision,
 ):
     simple_history.register(model, app="programme")

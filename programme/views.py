@@ -9,6 +9,7 @@ from flemingsberg.cache import cache_public_page
 from . import roles
 from .models import (
     Chapter,
+    Decision,
     DevelopmentGoal,
     MainTask,
     Programme,
@@ -133,6 +134,8 @@ def history(request):
         .prefetch_related(
             Prefetch("main_tasks", queryset=MainTask.objects.visible_to(request.user)),
             "owners",
+            # The decisions (and proposals) recorded on each version, with their parties.
+            Prefetch("decisions", queryset=Decision.objects.with_names().order_by("date", "pk")),
         )
         .order_by("version_date")
     )

@@ -49,6 +49,32 @@ def sek_short(value):
 
 
 @register.filter
+def long_date(value):
+    return formatting.format_date(value)
+
+
+@register.filter
+def month_year(value):
+    return formatting.format_month(value)
+
+
+@register.filter
+def name_on(organisation, date):
+    """An organisation as it was named on ``date``: ``{{ org|name_on:plan.names_on }}``."""
+    if organisation is None:
+        return ""
+    return organisation.name_on(date or None)
+
+
+@register.filter
+def display_name_on(organisation, date):
+    """The short name, or the name of the time: ``{{ org|display_name_on:plan.names_on }}``."""
+    if organisation is None:
+        return ""
+    return organisation.display_name_on(date or None)
+
+
+@register.filter
 def measure(value, unit: str = ""):
     return formatting.format_measure(value, unit)
 

@@ -5,6 +5,7 @@ import datetime
 import pytest
 
 from actionplan.models import Action, ActionPartner, ActionPlan
+from tests.decisions import coordination_decision
 
 
 @pytest.fixture
@@ -15,9 +16,8 @@ def programme(build_programme):
 @pytest.fixture
 def make_plan(programme):
     def make(year: int = 2026, status: str = ActionPlan.Status.DRAFT, **fields) -> ActionPlan:
-        if status in ActionPlan.FROZEN_STATUSES:
-            fields.setdefault("decision_date", datetime.date(year - 1, 12, 1))
-            fields.setdefault("decision_body", "Politiska samordningsgruppen")
+        if status in ActionPlan.FROZEN_STATUSES and "decision" not in fields:
+            fields["decision"] = coordination_decision(datetime.date(year - 1, 12, 1))
         return ActionPlan.objects.create(
             programme=fields.pop("programme", programme),
             year=year,

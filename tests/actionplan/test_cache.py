@@ -14,6 +14,7 @@ from actionplan.models import ActionPlan
 from actionplan.resources import COLUMNS
 from actionplan.services import plan_roll_forward
 from flemingsberg.cache import content_version
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -126,8 +127,7 @@ def test_adopting_a_plan_in_the_admin_shows_at_once(
         reverse("admin:actionplan_actionplan_transition", args=[new.pk]),
         {
             "to_status": "adopted",
-            "decision_date": "2026-12-01",
-            "decision_body": "Politiska samordningsgruppen",
+            "decision": coordination_decision("2026-12-01").pk,
         },
     )
     assert response.status_code == 302
@@ -177,7 +177,7 @@ def test_an_imported_plan_shows_once_adopted(visitor, make_plan, make_staff, par
     assert run.job.state == "imported", run.problems
     _client(editor).post(
         reverse("admin:actionplan_actionplan_transition", args=[plan.pk]),
-        {"to_status": "adopted", "decision_date": "2025-12-01", "decision_body": "Gruppen"},
+        {"to_status": "adopted", "decision": coordination_decision("2025-12-01").pk},
     )
     assert "Importerad" in visitor.get(_url("actionplan:index")).content.decode()
 

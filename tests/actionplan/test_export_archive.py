@@ -12,6 +12,7 @@ from django.core.management import CommandError, call_command
 
 from actionplan.models import AdoptedPlanDocument
 from flemingsberg import archive
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,9 @@ def adopted_plans(make_plan, make_action):
     plans = []
     for year, decided in ((2026, datetime.date(2025, 12, 10)), (2025, datetime.date(2025, 1, 20))):
         plan = make_plan(
-            year=year, status="adopted", decision_date=decided, decision_reference=f"§ {year % 100}"
+            year=year,
+            status="adopted",
+            decision=coordination_decision(decided, paragraph=f"§ {year % 100}"),
         )
         make_action(plan, f"{year}:01", title="=Formel i en titel")
         for language in ("sv", "en"):
@@ -36,7 +39,9 @@ def adopted_plans(make_plan, make_action):
                 variant=AdoptedPlanDocument.Variant.PDF_A_3A,
             )
         plans.append(plan)
-    make_plan(year=2027, status="adopted", decision_date=datetime.date(2026, 12, 1))
+    make_plan(
+        year=2027, status="adopted", decision=coordination_decision(datetime.date(2026, 12, 1))
+    )
     make_plan(year=2028)
     return plans
 

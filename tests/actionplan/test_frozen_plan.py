@@ -16,6 +16,7 @@ from actionplan.models import (
     CommunicationActivity,
     FundingContribution,
 )
+from tests.decisions import coordination_decision
 
 from .test_permissions import action_form_data
 
@@ -197,7 +198,7 @@ def test_history_revert_cannot_change_the_decision(make_plan, make_action, edito
     first = action.history.order_by("history_id").first()
     assert first.budget_sek == 100
     ActionPlan.objects.filter(pk=plan.pk).update(
-        status=ActionPlan.Status.ADOPTED, decision_date=datetime.date(2025, 12, 1)
+        status=ActionPlan.Status.ADOPTED, decision=coordination_decision(datetime.date(2025, 12, 1))
     )
     url = reverse("admin:actionplan_action_simple_history", args=[action.pk, first.history_id])
     client = _client(editor)

@@ -67,7 +67,7 @@ def test_timeframe_must_lie_within_the_plans_three_years(make_plan, make_action)
         action.full_clean()
 
 
-def test_adopted_plan_needs_decision_date_in_database(make_plan):
+def test_adopted_plan_needs_a_decision_in_database(make_plan):
     plan = make_plan()
     with pytest.raises(IntegrityError), transaction.atomic():
         ActionPlan.objects.filter(pk=plan.pk).update(status="adopted")

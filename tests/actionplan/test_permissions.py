@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from actionplan.models import Action, ActionPlan, FollowUpUpdate, PlanTransition
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -183,7 +184,7 @@ def test_steering_cannot_add_actions(plan, programme, parties, make_staff):
 def test_coordinator_adds_follow_up_to_own_action(plan, actions, make_staff):
     # Follow-up is recorded on the actions of an adopted plan.
     ActionPlan.objects.filter(pk=plan.pk).update(
-        status=ActionPlan.Status.ADOPTED, decision_date=datetime.date(2025, 12, 1)
+        status=ActionPlan.Status.ADOPTED, decision=coordination_decision(datetime.date(2025, 12, 1))
     )
     coordinator = make_staff("coordinator")
     action = actions["co-responsible"]
@@ -212,7 +213,9 @@ def test_coordinator_adds_follow_up_to_own_action(plan, actions, make_staff):
 
 def _transition(user, plan, to_status, **extra):
     url = reverse("admin:actionplan_actionplan_transition", args=[plan.pk])
-    return _client(user).post(url, {"to_status": to_status, **extra})
+    # A decision is posted as its id, like the form's select.
+    data = {name: getattr(value, "pk", value) for name, value in extra.items()}
+    return _client(user).post(url, {"to_status": to_status, **data})
 
 
 @pytest.mark.parametrize("role", ["coordinator", "steering"])
@@ -235,20 +238,18 @@ def test_editor_moves_plan_through_lifecycle_and_each_move_is_recorded(plan, mak
         editor,
         plan,
         "adopted",
-        decision_date="2025-12-10",
-        decision_body="Politiska samordningsgruppen",
-        decision_reference="§ 12",
+        decision=coordination_decision("2025-12-10", paragraph="§ 12"),
     )
     plan.refresh_from_db()
     assert plan.status == "adopted"
-    assert plan.decision_date == datetime.date(2025, 12, 10)
+    assert plan.decision.date == datetime.date(2025, 12, 10)
     moves = list(plan.transitions.values_list("from_status", "to_status", "by"))
     assert moves == [("draft", "proposed", editor.pk), ("proposed", "adopted", editor.pk)]
     assert all(t.at for t in plan.transitions.all())
 
 
 def test_draft_cannot_jump_to_adopted(plan, make_staff):
-    _transition(make_staff("editor"), plan, "adopted", decision_date="2025-12-10")
+    _transition(make_staff("editor"), plan, "adopted", decision=coordination_decision("2025-12-10"))
     plan.refresh_from_db()
     assert plan.status == "draft"
 
@@ -257,17 +258,19 @@ def test_adopting_next_year_supersedes_the_previous_plan(make_plan, make_staff):
     old = make_plan(year=2026, status=ActionPlan.Status.ADOPTED)
     new = make_plan(year=2027, status=ActionPlan.Status.PROPOSED)
     editor = make_staff("editor")
-    _transition(
-        editor, new, "adopted", decision_date="2026-12-01", decision_body="Samordningsgruppen"
-    )
+    _transition(editor, new, "adopted", decision=coordination_decision("2026-12-01"))
     old.refresh_from_db()
     assert old.status == "superseded"
     assert old.transitions.get().by == editor
 
 
-def test_transition_page_refuses_get(plan, make_staff):
+def test_transition_page_shows_the_form_on_get(plan, make_staff):
     url = reverse("admin:actionplan_actionplan_transition", args=[plan.pk])
-    assert _client(make_staff("editor")).get(url).status_code == 405
+    response = _client(make_staff("editor")).get(url)
+    assert response.status_code == 200
+    assert 'name="decision"' in response.content.decode()
+    plan.refresh_from_db()
+    assert plan.status == ActionPlan.Status.DRAFT  # a GET moves nothing
 
 
 def test_adopted_plan_freezes_content_in_admin_but_follow_up_continues(

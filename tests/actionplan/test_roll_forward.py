@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from actionplan.models import Action, ActionPlan
 from actionplan.services import plan_roll_forward
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -79,7 +80,7 @@ def test_comparison_page_sorts_added_carried_completed_dropped(
     new_plan, _count = plan_roll_forward(plan=adopted, by=editor)
     make_action(new_plan, "2027:10", title="Helt ny")
     ActionPlan.objects.filter(pk=new_plan.pk).update(
-        status="adopted", decision_date=datetime.date(2026, 12, 1)
+        status="adopted", decision=coordination_decision(datetime.date(2026, 12, 1))
     )
     response = visitor.get(reverse("actionplan:compare") + "?from=2026&to=2027")
     comparison = response.context["comparison"]

@@ -15,6 +15,7 @@ from actionplan.models import Action, ActionPlan, FollowUpUpdate
 from actionplan.status import programme_status
 from indicators.models import Measurement, SubTarget
 from programme.models import DevelopmentGoal
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -162,8 +163,7 @@ def make_real_plan(programme_content, parties):
             title_sv=f"Handlingsplan {year}",
             title_en=f"Action plan {year}",
             status=ActionPlan.Status.ADOPTED,
-            decision_date=datetime.date(year - 1, 12, 10),
-            decision_body_sv="Politiska samordningsgruppen",
+            decision=coordination_decision(datetime.date(year - 1, 12, 10)),
         )
         action = Action.objects.create(
             plan=plan,

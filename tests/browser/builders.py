@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from actionplan.models import Action, ActionPartner, ActionPlan
 from programme.models import Organisation, Programme
+from tests.decisions import coordination_decision
 
 
 @dataclass(frozen=True)
@@ -51,8 +52,7 @@ def build_plan(
     decision = (
         {
             "status": ActionPlan.Status.ADOPTED,
-            "decision_date": datetime.date(year - 1, 12, 10),
-            "decision_body": "Politiska samordningsgruppen",
+            "decision": coordination_decision(datetime.date(year - 1, 12, 10)),
         }
         if adopted
         else {"status": ActionPlan.Status.DRAFT}

@@ -10,6 +10,7 @@ from django.utils import translation
 
 from actionplan.models import Action, ActionPlan, FollowUpUpdate
 from tests.browser.builders import build_plan
+from tests.decisions import coordination_decision
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -124,6 +125,8 @@ def test_huddinge_coordinator_follows_up_an_own_action_and_is_refused_on_botkyrk
 def test_programme_editor_adopts_a_plan_which_then_appears_publicly(
     browser, page, live_url, sign_in, editor, draft_plan
 ):
+    # The coordination group's decision is recorded first; adopting the plan chooses it.
+    decision = coordination_decision(datetime.date(2026, 12, 10), paragraph="§ 12")
     visitor = browser.new_context(locale="sv-SE")
     visitor_page = visitor.new_page()
     try:
@@ -144,15 +147,15 @@ def test_programme_editor_adopts_a_plan_which_then_appears_publicly(
         assert draft_plan.status == ActionPlan.Status.PROPOSED
 
         adopt = lifecycle.locator("form:has(input[name=to_status][value=adopted])")
-        adopt.locator("input[name=decision_date]").fill("2026-12-10")
-        adopt.locator("input[name=decision_body]").fill("Politiska samordningsgruppen")
-        adopt.locator("input[name=decision_reference]").fill("§ 12")
+        adopt.get_by_label("Beslut av den politiska samordningsgruppen").select_option(
+            str(decision.pk)
+        )
         with page.expect_navigation():
             adopt.get_by_role("button").click()
         assert page.locator(".messagelist .success").count() == 1
         draft_plan.refresh_from_db()
         assert draft_plan.status == ActionPlan.Status.ADOPTED
-        assert draft_plan.decision_date == datetime.date(2026, 12, 10)
+        assert draft_plan.decision == decision
         # Adopted: no more moves back to draft, only forward.
         assert lifecycle.locator("input[name=to_status][value=draft]").count() == 0
 

@@ -11,6 +11,8 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tests.decisions import coordination_decision
+
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # pg_dump sees only committed rows
     pytest.mark.skipif(
@@ -67,8 +69,7 @@ def content(build_programme, parties, editor):
         year=2026,
         title="Handlingsplan 2026",
         status="adopted",
-        decision_date=datetime.date(2025, 12, 10),
-        decision_body="Politiska samordningsgruppen",
+        decision=coordination_decision(datetime.date(2025, 12, 10)),
     )
     for number in range(1, 6):
         action = Action.objects.create(

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import Assessment, SubTarget
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -145,7 +146,7 @@ def make_report_plan(programme):
             year=2026,
             title="Handlingsplan 2026",
             status="adopted",
-            decision_date=datetime.date(2025, 12, 10),
+            decision=coordination_decision(datetime.date(2025, 12, 10)),
         )
 
     return make

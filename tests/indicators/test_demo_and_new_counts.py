@@ -14,6 +14,7 @@ from actionplan.models import ActionPlan
 from actionplan.pdf import Kind, plan_document
 from indicators.charts import NARROW, sub_target_chart
 from indicators.models import Measurement, SubTarget
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -71,7 +72,7 @@ def test_chart_and_report_say_demo(demo_values):
         year=2026,
         title_sv="Handlingsplan 2026",
         status="adopted",
-        decision_date=datetime.date(2025, 12, 10),
+        decision=coordination_decision(datetime.date(2025, 12, 10)),
     )
     report = plan_document(plan, Kind.FOLLOW_UP, "en").html()
     assert "the measured values marked DEMO are generated demonstration data" in report

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from indicators.models import SubTarget
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -131,7 +132,7 @@ def test_sub_target_page_lists_actions_of_adopted_plans_only(visitor, sub_target
         year=2026,
         title="Handlingsplan 2026",
         status="adopted",
-        decision_date=datetime.date(2025, 12, 10),
+        decision=coordination_decision(datetime.date(2025, 12, 10)),
     )
     draft = ActionPlan.objects.create(
         programme=programme, year=2027, title="Handlingsplan 2027", status="draft"

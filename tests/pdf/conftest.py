@@ -27,6 +27,7 @@ from programme.models import (
     SubStrategy,
     Vision,
 )
+from tests.decisions import coordination_decision
 
 LANGUAGES = ("sv", "en")
 
@@ -248,9 +249,9 @@ def _build_plan(programme, actions, status, year, measurements):
         title=f"Handlingsplan {year} för Flemingsberg",
         title_en=f"Action plan {year} for Flemingsberg",
         status=status,
-        decision_date=datetime.date(year - 1, 12, 10) if frozen else None,
-        decision_body="Politiska samordningsgruppen" if frozen else "",
-        decision_reference="§ 7" if frozen else "",
+        decision=coordination_decision(datetime.date(year - 1, 12, 10), paragraph="§ 7")
+        if frozen
+        else None,
     )
     statuses = ["planned", "ongoing", "ongoing", "postponed", "cancelled"]
     created = Action.objects.bulk_create(

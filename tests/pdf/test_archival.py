@@ -19,6 +19,7 @@ from actionplan.models import Action, AdoptedPlanDocument
 from actionplan.pdf import Kind, plan_pdf_context, store_adopted_plan_pdf
 from flemingsberg import pdf as pdf_module
 from programme.models import DevelopmentGoal
+from tests.decisions import coordination_decision
 
 from .conftest import build_plan, build_rich_programme, pdf_reader, pdf_text
 
@@ -71,7 +72,7 @@ def stored(rolled_back):
                 for doc in documents
             },
             "numbers": numbers,
-            "decision": (plan.decision_body, plan.decision_date, plan.decision_reference),
+            "decision": (plan.decision.date, plan.decision.minutes_paragraph),
         }
 
     return rolled_back(build)
@@ -116,9 +117,11 @@ def test_xmp_identifies_pdf_a_3a_and_pdf_ua_1(document):
 
 
 def test_xmp_carries_the_decision_and_describes_its_properties(document, stored):
-    body, date, reference = stored["decision"]
+    date, reference = stored["decision"]
     root = _xmp(document["pdf"])
-    assert _xmp_value(root, "eli", "passed_by") == body == "Politiska samordningsgruppen"
+    # The decision record (programme.Decision), its body named in the document's language.
+    body = {"sv": "Politiska samordningsgruppen", "en": "Political coordination group"}
+    assert _xmp_value(root, "eli", "passed_by") == body[document["language"]]
     assert _xmp_value(root, "eli", "date_document") == date.isoformat()
     assert _xmp_value(root, "eli", "id_local") == reference == "§ 7"
     # PDF/A: properties outside its predefined schemas are described in the file itself.
@@ -292,8 +295,7 @@ def test_admin_shows_and_serves_the_stored_copies(
             plan=plan,
             to_status="adopted",
             by=editor,
-            decision_date=datetime.date(2025, 12, 10),
-            decision_body="Politiska samordningsgruppen",
+            decision=coordination_decision(datetime.date(2025, 12, 10)),
         )
     client = Client()
     client.force_login(editor)

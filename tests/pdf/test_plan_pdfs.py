@@ -16,6 +16,7 @@ from actionplan import services
 from actionplan.models import Action, ActionPlan, AdoptedPlanDocument, FollowUpUpdate
 from actionplan.pdf import Kind, plan_document, plan_pdf_context
 from flemingsberg import pdf as pdf_module
+from tests.decisions import coordination_decision
 
 from .conftest import GOALS, build_plan, build_rich_programme, pdf_reader, pdf_text
 
@@ -178,7 +179,7 @@ def test_public_plan_pdf_only_for_adopted_plans(visitor, draft_plan, fake_render
     url = reverse("actionplan:pdf", kwargs={"year": 2026})
     assert visitor.get(url).status_code == 404
     ActionPlan.objects.filter(pk=draft_plan.pk).update(
-        status="adopted", decision_date=datetime.date(2025, 12, 10), decision_body="PSG"
+        status="adopted", decision=coordination_decision(datetime.date(2025, 12, 10))
     )
     response = visitor.get(url)
     assert response.status_code == 200
@@ -194,8 +195,7 @@ def test_the_adopted_plan_pdf_is_stored_and_survives_later_follow_up(
             plan=draft_plan,
             to_status="adopted",
             by=editor,
-            decision_date=datetime.date(2025, 12, 10),
-            decision_body="Politiska samordningsgruppen",
+            decision=coordination_decision(datetime.date(2025, 12, 10)),
         )
     stored = {doc.language: bytes(doc.pdf) for doc in AdoptedPlanDocument.objects.all()}
     assert set(stored) == {"sv", "en"}

@@ -17,6 +17,7 @@ from django.urls import reverse
 from actionplan.models import Action, ActionPlan
 from indicators.models import Measurement, SubTarget
 from programme.models import DevelopmentGoal, Programme
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -107,8 +108,7 @@ def adopted_plan(programme_content):
         programme=programme_content, year=2026, title="Handlingsplan 2026"
     )
     plan.status = ActionPlan.Status.ADOPTED
-    plan.decision_date = datetime.date(2025, 12, 1)
-    plan.decision_body = "Politiska samordningsgruppen"
+    plan.decision = coordination_decision(datetime.date(2025, 12, 1))
     plan.save()
     return plan
 
@@ -133,7 +133,7 @@ def test_steering_cannot_revert_the_adopted_plan_to_its_draft(adopted_plan, stee
     assert response.status_code == 403
     adopted_plan.refresh_from_db()
     assert adopted_plan.status == ActionPlan.Status.ADOPTED
-    assert adopted_plan.decision_date == datetime.date(2025, 12, 1)
+    assert adopted_plan.decision.date == datetime.date(2025, 12, 1)
 
 
 def test_editor_revert_of_an_adopted_plan_is_refused_with_a_message(adopted_plan, editor):

@@ -49,6 +49,7 @@ from programme.models import (
     SubStrategy,
     Vision,
 )
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -85,6 +86,7 @@ EDITOR_CONTENT = {
     "programme.regionalcitycore",
     "programme.vision",
     "programme.maintask",
+    "programme.decision",
     "indicators.subtarget",
     "indicators.assessment",
     "actionplan.actionplan",
@@ -173,8 +175,7 @@ def world(build_programme, parties, make_staff):
         year=2026,
         title="Handlingsplan 2026",
         status=ActionPlan.Status.ADOPTED,
-        decision_date=datetime.date(2025, 12, 1),
-        decision_body="Politiska samordningsgruppen",
+        decision=coordination_decision(datetime.date(2025, 12, 1)),
     )
     FundingContribution.objects.create(
         plan=draft, organisation=parties["huddinge"], year=2027, amount_sek=1000
@@ -290,6 +291,11 @@ def world(build_programme, parties, make_staff):
         "actionplan.actionplan": [
             Case("draft", draft),
             Case("adopted", adopted, frozen=True),
+        ],
+        # Recorded by editors; the one an adopted plan rests on is part of its decision.
+        "programme.decision": [
+            Case("not yet used", coordination_decision(datetime.date(2026, 11, 12))),
+            Case("of the adopted plan", adopted.decision, frozen=True),
         ],
         "actionplan.action": [
             Case(name, row, lead=row.lead_organisation.slug, frozen=row.plan.is_frozen)

@@ -12,6 +12,7 @@ from django.urls import reverse
 from actionplan.models import Action, ActionPlan
 from indicators.models import Measurement, SubTarget
 from programme.models import DevelopmentGoal, Organisation
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -28,7 +29,7 @@ def adopted_action(programme, parties):
         year=2026,
         title="Handlingsplan 2026",
         status=ActionPlan.Status.ADOPTED,
-        decision_date=datetime.date(2025, 12, 1),
+        decision=coordination_decision(datetime.date(2025, 12, 1)),
     )
     action = Action.objects.create(
         plan=plan, number="2026:01", title="Bygga bostäder", lead_organisation=parties["huddinge"]

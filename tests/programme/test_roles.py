@@ -15,6 +15,7 @@ from actionplan import services
 from actionplan.models import Action, ActionPartner, ActionPlan, CommunicationActivity
 from indicators.models import Measurement, SubTarget
 from programme import roles
+from tests.decisions import coordination_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -102,7 +103,7 @@ def test_coordinator_scopes_by_level(rows, coordinator_huddinge):
     assert set(roles.import_scope(user, Action).filter(Action.objects.all())) == {rows["led"]}
     assert not Action.objects.followable_by(user).exists()  # a draft has no follow-up
     ActionPlan.objects.filter(pk=rows["plan"].pk).update(
-        status=ActionPlan.Status.ADOPTED, decision_date=datetime.date(2026, 12, 1)
+        status=ActionPlan.Status.ADOPTED, decision=coordination_decision(datetime.date(2026, 12, 1))
     )
     assert set(Action.objects.followable_by(user)) == {rows["led"], rows["shared"]}
     assert roles.scope(user, "change", Action).allows(rows["shared"])
@@ -137,7 +138,7 @@ def test_communication_activities_of_the_responsible_party(rows, coordinator_hud
 def test_public_is_built_on_the_parent(rows):
     plan = rows["plan"]
     plan.status = ActionPlan.Status.ADOPTED
-    plan.decision_date = datetime.date(2026, 12, 1)
+    plan.decision = coordination_decision(datetime.date(2026, 12, 1))
     plan.save()
     assert Action.objects.public().count() == 3
     programme = plan.programme

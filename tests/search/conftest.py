@@ -14,6 +14,7 @@ from programme.models import (
     Strategy,
     SubStrategy,
 )
+from tests.decisions import coordination_decision
 
 
 @pytest.fixture
@@ -98,7 +99,7 @@ def searchable(db, parties):
         year=2026,
         title="Handlingsplan 2026",
         status=ActionPlan.Status.ADOPTED,
-        decision_date=datetime.date(2026, 2, 1),
+        decision=coordination_decision(datetime.date(2026, 2, 1)),
     )
     draft = ActionPlan.objects.create(
         programme=programme, year=2027, title="Handlingsplan 2027 (utkast)"

@@ -12,7 +12,7 @@ from django.db import transaction
 
 from actionplan.models import Action, ActionPartner, ActionPlan, ActionStatus
 from flemingsberg.cache import content_changed
-from programme.models import Organisation, Programme, SubStrategy
+from programme.models import Decision, Organisation, Programme, SubStrategy
 
 
 class Command(BaseCommand):
@@ -49,9 +49,14 @@ class Command(BaseCommand):
             notes_sv="Genererade demonstrationsdata – inte en verklig handlingsplan.",
             notes_en="Generated demonstration data – not a real action plan.",
             status=ActionPlan.Status.ADOPTED,
-            decision_date=datetime.date(year - 1, 12, 1),
-            decision_body_sv="[DEMO]",
-            decision_body_en="[DEMO]",
+            decision=Decision.objects.create(
+                body=Decision.Body.COORDINATION_GROUP,
+                date=datetime.date(year - 1, 12, 1),
+                minutes_paragraph="§ 0",
+                reference_number="DEMO",
+                text_sv="[DEMO] Genererade demonstrationsdata – inget verkligt beslut.",
+                text_en="[DEMO] Generated demonstration data – not a real decision.",
+            ),
             is_demo=True,
         )
         statuses = [ActionStatus.PLANNED, ActionStatus.ONGOING, ActionStatus.POSTPONED]
