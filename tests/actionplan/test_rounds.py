@@ -508,3 +508,20 @@ def test_export_archive_includes_closed_rounds_with_their_reports(plan, actions,
     assert any(f.endswith("-sv.pdf") for f in rounds_files), files
     assert any(f.endswith("record.json") for f in rounds_files)
     assert len({f.split("/")[2] for f in rounds_files}) == 1  # one round: the closed one
+
+
+def test_an_editor_queues_a_missing_report_again(
+    plan, actions, editor, steering_member, django_capture_on_commit_callbacks, monkeypatch
+):
+    from actionplan import round_report
+
+    stored = []
+    monkeypatch.setattr(round_report, "store_round_report", lambda round: stored.append(round.pk))
+    round = rounds.close_round(round=_open(plan, editor), by=editor)  # its task not run
+    changelist = reverse("admin:actionplan_followupround_changelist")
+    post = {"action": "store_missing_reports", "_selected_action": [round.pk]}
+    _admin(steering_member).post(changelist, post)
+    assert stored == []
+    response = _admin(editor).post(changelist, post, follow=True)
+    assert stored == [round.pk]
+    assert "Rapporten för 1 omgång är köad." in response.content.decode()

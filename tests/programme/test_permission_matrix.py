@@ -105,6 +105,7 @@ ACTIONS = {
     "unpublish": "editors",
     "roll_forward": "editors",
     "close_rounds": "editors",
+    "store_missing_reports": "editors",
     "export_follow_up_reports": "report readers",
     "delete_selected": "deleters",
     "cleanup_expired_attempts": "superusers",
