@@ -33,6 +33,7 @@ run: install system-packages .env
 	$(BIN)/python manage.py migrate --no-input
 	$(BIN)/python manage.py load_programme_content
 	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py check_renders
 	bash scripts/serve $(BIN)/python $(HOST):$(PORT)
 
 # Local defaults, written once and then yours to edit (a variable set in the environment wins).

@@ -15,6 +15,10 @@ class ActionplanConfig(AppConfig):
         from .round_report import archive_items as round_archive_items
 
         imports.register(importer)
+        # The plan's PDFs are rendered by the task worker (flemingsberg.renders).
+        from .renders import register as register_renders
+
+        register_renders()
         # The year's adopted plans and their stored documents go into every e-archive
         # package (manage.py export_archive).
         archive.register("action-plan", archive_items)

@@ -5,8 +5,9 @@ number of queries whatever the number of actions, and rendered by ``flemingsberg
 from ``templates/actionplan/pdf/``. The sub-targets' charts are the web pages' own SVG
 (``indicators.charts.sub_target_chart``), embedded inline.
 
-When a plan is adopted, :func:`store_adopted_plan_pdf` keeps its action-plan PDF (both
-languages) as :class:`AdoptedPlanDocument`: the exact document the political coordination
+When a plan is adopted, the task worker keeps its action-plan PDF (both languages,
+:func:`store_adopted_plan_document`, queued by ``actionplan.renders``) as
+:class:`AdoptedPlanDocument`: the exact document the political coordination
 group decided on, downloadable unchanged after later follow-up. It is the archival copy:
 PDF/A-3a with the plan's data attached and the decision in its metadata
 (``actionplan.archival``).
@@ -16,15 +17,16 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from django.conf import settings
 from django.db import models, transaction
 from django.db.models import Prefetch
 from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from flemingsberg.pdf import PDFDocument, cached_pdf, render_archival_pdf
+from flemingsberg.pdf import Archival, PDFDocument, merge_tagged_pdfs, render_pdf
 from indicators.models import SubTarget
 from indicators.progress import Status as SubTargetStatus
 from programme.models import DevelopmentGoal, Organisation
@@ -62,6 +64,10 @@ class PartyAppendix:
     def total(self) -> int:
         return len(self.led) + len(self.partner)
 
+    @property
+    def anchor(self) -> str:
+        return f"party-{self.organisation.slug}"
+
 
 @dataclass
 class GoalSection:
@@ -69,6 +75,10 @@ class GoalSection:
     sub_targets: list[SubTarget]
     actions: list[Action]
     counts: dict[str, int]
+
+    @property
+    def anchor(self) -> str:
+        return f"goal-{self.goal.slug}" if self.goal is not None else "goal-none"
 
 
 def _status_counts(actions) -> dict[str, int]:
@@ -275,9 +285,109 @@ def plan_document(plan: ActionPlan, kind: str, language: str) -> PDFDocument:
         )
 
 
-def plan_pdf(plan: ActionPlan, kind: str, language: str) -> bytes:
-    """The document's PDF through the cache (rendered only when its content changed)."""
-    return cached_pdf(f"{kind}-{plan.pk}", plan_document(plan, kind, language))
+def render_plan_pdf(document: PDFDocument) -> bytes:
+    """The plan document's PDF, in parts when the plan is long.
+
+    A plan of more than ``PDF_PART_ACTIONS`` actions is laid out part by part – the front
+    (cover, contents, summary), each goal's actions in slices of that many, the
+    communication plan, the funding, each party's appendix in slices – and the parts are
+    merged into one tagged PDF (``flemingsberg.pdf.merge_tagged_pdfs``): WeasyPrint holds one
+    part's layout at a time, so memory stays bounded whatever the plan's size. The contents
+    then give the other parts' first pages as numbers, and the footer says "page n".
+    """
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    context = document.context
+    size = settings.PDF_PART_ACTIONS
+    if context["action_count"] <= size:
+        return render_pdf(document)
+    parts = _parts(context, size)
+    # Parts after the first are the same variant (PDF/A-3a for an archival copy, so every
+    # page meets it) without the attachments and the decision: the first part carries those.
+    rest = replace(document.archival, attachments=()) if document.archival else None
+
+    def render(part: dict, **extra) -> bytes:
+        return render_pdf(
+            replace(
+                document,
+                context={**context, "part": part, **extra},
+                archival=document.archival if part["kind"] == "front" else rest,
+            )
+        )
+
+    def pages(pdf: bytes) -> int:
+        return len(PdfReader(BytesIO(pdf)).pages)
+
+    anchors = ("anchor", "section_anchor")
+    placeholder = {part[key]: "000" for part in parts for key in anchors if part.get(key)}
+    front_pages = pages(render(parts[0], toc_pages=placeholder))
+    rendered, toc_pages, page = [], {}, front_pages + 1
+    for part in parts[1:]:
+        part["page_start"] = page
+        pdf = render(part)
+        toc_pages.update({part[key]: page for key in anchors if part.get(key)})
+        page += pages(pdf)
+        rendered.append(pdf)
+    front = render(parts[0], toc_pages=toc_pages)
+    return merge_tagged_pdfs([front, *rendered])
+
+
+def _parts(context: dict, size: int) -> list[dict]:
+    follow_up = context.get("kind") == Kind.FOLLOW_UP
+    goals_chapter = (
+        gettext("Development goals: sub-targets and actions")
+        if follow_up
+        else (gettext("Actions per development goal"))
+    )
+    parts: list[dict] = [{"kind": "front"}]
+
+    def sliced(actions: list) -> list[list]:
+        return [actions[i : i + size] for i in range(0, len(actions), size)] or [[]]
+
+    for number, section in enumerate(context["sections"]):
+        for index, chunk in enumerate(sliced(section.actions)):
+            parts.append(
+                {
+                    "kind": "goal",
+                    "section": section,
+                    "actions": chunk,
+                    "first": index == 0,
+                    "first_of_chapter": number == 0 and index == 0,
+                    "chapter": goals_chapter,
+                    "anchor": (
+                        ("goals" if follow_up else "actions") if number == 0 and index == 0 else ""
+                    ),
+                    "section_anchor": section.anchor if index == 0 else "",
+                }
+            )
+    parts.append(
+        {
+            "kind": "communication",
+            "chapter": gettext("Communication plan"),
+            "anchor": "communication",
+        }
+    )
+    parts.append({"kind": "funding", "chapter": gettext("Funding per party"), "anchor": "funding"})
+    if follow_up:
+        for number, appendix in enumerate(context["appendices"]):
+            chunks = sliced(appendix.led)
+            for index, chunk in enumerate(chunks):
+                parts.append(
+                    {
+                        "kind": "appendix",
+                        "appendix": appendix,
+                        "actions": chunk,
+                        "first": index == 0,
+                        "last": index == len(chunks) - 1,
+                        "first_of_chapter": number == 0 and index == 0,
+                        "chapter": gettext("Appendix: actions per party"),
+                        "anchor": "appendix" if number == 0 and index == 0 else "",
+                        "section_anchor": appendix.anchor if index == 0 else "",
+                    }
+                )
+    return parts
 
 
 def plan_pdf_filename(plan: ActionPlan, kind: str, language: str) -> str:
@@ -292,49 +402,61 @@ def plan_pdf_filename(plan: ActionPlan, kind: str, language: str) -> str:
 # ------------------------------------------------------------------------------ frozen copies
 
 
-@transaction.atomic
-def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocument]:
-    """Render and keep the adopted plan's action-plan PDF in every language.
+def store_adopted_plan_document(
+    *, plan: ActionPlan, language: str, by=None, attachments=None
+) -> AdoptedPlanDocument:
+    """Render and keep the adopted plan's action-plan PDF in ``language`` (the task worker
+    does this, see ``actionplan.renders``).
 
-    Each is the archival copy: PDF/A-3a (and PDF/UA-1) with the plan's actions and
-    follow-ups attached as CSV and JSON (``AFRelationship /Data``) and the decision (body,
-    date, reference) in its XMP metadata. Called when a plan is adopted
-    (``services.transition_plan``). A copy that exists is left alone: the first stored
+    It is the archival copy: PDF/A-3a (and PDF/UA-1) with the plan's actions and follow-ups
+    attached as CSV and JSON (``AFRelationship /Data``) and the decision (body, date,
+    reference) in its XMP metadata. A copy that exists is left alone: the first stored
     document is the one the group decided on.
     """
     from .archival import decision_record, plan_data_attachments
 
-    stored = []
-    attachments = None
-    for language in LANGUAGES:
+    existing = AdoptedPlanDocument.objects.filter(plan=plan, language=language).first()
+    if existing is not None:
+        return existing
+    if attachments is None:
+        attachments = plan_data_attachments(plan)
+    archival = Archival(attachments=tuple(attachments), decision=decision_record(plan, language))
+    pdf = render_plan_pdf(
+        replace(plan_document(plan, Kind.ACTION_PLAN, language), archival=archival)
+    )
+    with transaction.atomic():
+        # Locked: two workers rendering the same plan store one copy, the first.
+        ActionPlan.objects.select_for_update().filter(pk=plan.pk).first()
         existing = AdoptedPlanDocument.objects.filter(plan=plan, language=language).first()
         if existing is not None:
-            stored.append(existing)
-            continue
-        if attachments is None:  # the same data in both languages' copies
-            attachments = plan_data_attachments(plan)
-        pdf = render_archival_pdf(
-            plan_document(plan, Kind.ACTION_PLAN, language),
-            attachments=attachments,
-            decision=decision_record(plan, language),
+            return existing
+        return AdoptedPlanDocument.objects.create(
+            plan=plan,
+            language=language,
+            pdf=pdf,
+            sha256=hashlib.sha256(pdf).hexdigest(),
+            size=len(pdf),
+            variant=AdoptedPlanDocument.Variant.PDF_A_3A,
+            stored_by=by if by is not None and by.is_authenticated else None,
         )
+
+
+def store_adopted_plan_pdf(*, plan: ActionPlan, by=None) -> list[AdoptedPlanDocument]:
+    """The adopted plan's document in every language, rendered here and now (for scripts
+    and tests; the portal queues each language as a render job, see ``actionplan.renders``)."""
+    from .archival import plan_data_attachments
+
+    attachments = None
+    stored = []
+    for language in LANGUAGES:
+        if (
+            attachments is None
+            and not AdoptedPlanDocument.objects.filter(plan=plan, language=language).exists()
+        ):
+            attachments = plan_data_attachments(plan)  # the same data in both languages
         stored.append(
-            AdoptedPlanDocument.objects.create(
-                plan=plan,
-                language=language,
-                pdf=pdf,
-                sha256=hashlib.sha256(pdf).hexdigest(),
-                size=len(pdf),
-                variant=AdoptedPlanDocument.Variant.PDF_A_3A,
-                stored_by=by if by is not None and by.is_authenticated else None,
+            store_adopted_plan_document(
+                plan=plan, language=language, by=by, attachments=attachments
             )
         )
     return stored
-
-
-def store_adopted_plan_pdf_on_commit(*, plan: ActionPlan, by=None) -> None:
-    """For the adopt transition: render after the adoption is committed (a render takes
-    seconds; the transaction should not wait for it)."""
-    # robust: a failed render is logged and must not turn the committed adoption into an
-    # error page; the public PDF view then renders the plan as it is.
-    transaction.on_commit(lambda: store_adopted_plan_pdf(plan=plan, by=by), robust=True)

@@ -6,46 +6,61 @@ adds URLs, an action and template context, and otherwise leaves the admin alone.
 
 from __future__ import annotations
 
-import io
-import zipfile
+from functools import partial
 
 from django.contrib import admin, messages
-from django.http import HttpResponse
+from django.http import HttpResponseRedirect
 from django.template.loader import select_template
 from django.urls import path, reverse
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from flemingsberg.pdf import pdf_response
+from flemingsberg.models import RenderJob
 from programme import roles
 
 from .models import AdoptedPlanDocument
-from .pdf import Kind, plan_pdf, plan_pdf_filename
-from .pdf_views import admin_plan_pdf, admin_stored_pdf
+from .pdf import Kind
+from .pdf_views import (
+    admin_plan_pdf,
+    admin_render_job,
+    admin_render_job_download,
+    admin_render_job_status,
+    admin_stored_pdf,
+    job_url,
+    request_plan_pdf,
+)
+from .renders import adopted_document_jobs, plans_adopted_here
 
 
 @admin.action(description=_("Export the follow-up report (PDF)"), permissions=["export_reports"])
 def export_follow_up_reports(modeladmin, request, queryset):
+    """Ask the worker for each selected plan's follow-up report: one plan goes to its job's
+    page, several are listed in a message with a link to each."""
     language = request.LANGUAGE_CODE if request.LANGUAGE_CODE in ("sv", "en") else "sv"
     plans = list(queryset.select_related("programme")[:10])
     if not plans:
         modeladmin.message_user(request, gettext("No plan selected."), messages.WARNING)
         return None
-    if len(plans) == 1:
-        plan = plans[0]
-        pdf = plan_pdf(plan, Kind.FOLLOW_UP, language)
-        return pdf_response(pdf, plan_pdf_filename(plan, Kind.FOLLOW_UP, language), attachment=True)
-    archive = io.BytesIO()
-    with zipfile.ZipFile(archive, "w", zipfile.ZIP_DEFLATED) as bundle:
-        for plan in plans:
-            bundle.writestr(
-                plan_pdf_filename(plan, Kind.FOLLOW_UP, language),
-                plan_pdf(plan, Kind.FOLLOW_UP, language),
-            )
-    response = HttpResponse(archive.getvalue(), content_type="application/zip")
-    response["Content-Disposition"] = 'attachment; filename="flemingsberg-2050-reports.zip"'
-    return response
+    jobs = [
+        (plan, request_plan_pdf(plan, Kind.FOLLOW_UP, language, request.user)) for plan in plans
+    ]
+    if len(jobs) == 1:
+        plan, job = jobs[0]
+        return HttpResponseRedirect(job_url(plan, job))
+    links = format_html_join(
+        ", ", '<a href="{}">{}</a>', ((job_url(plan, job), plan.year) for plan, job in jobs)
+    )
+    modeladmin.message_user(
+        request,
+        format_html(
+            "{} {}",
+            gettext("The follow-up reports are being made; each page shows when it is ready:"),
+            links,
+        ),
+        messages.SUCCESS,
+    )
+    return None
 
 
 class StoredDocumentInline(admin.TabularInline):
@@ -90,6 +105,21 @@ class PlanPDFAdminMixin:
                 self.admin_site.admin_view(admin_stored_pdf),
                 name="actionplan_actionplan_stored_pdf",
             ),
+            path(
+                "<int:object_id>/renders/<uuid:job_id>/",
+                self.admin_site.admin_view(partial(admin_render_job, model_admin=self)),
+                name="actionplan_actionplan_render",
+            ),
+            path(
+                "<int:object_id>/renders/<uuid:job_id>/status/",
+                self.admin_site.admin_view(admin_render_job_status),
+                name="actionplan_actionplan_render_status",
+            ),
+            path(
+                "<int:object_id>/renders/<uuid:job_id>/download/",
+                self.admin_site.admin_view(admin_render_job_download),
+                name="actionplan_actionplan_render_download",
+            ),
         ]
         return urls + super().get_urls()
 
@@ -112,3 +142,45 @@ class PlanPDFAdminMixin:
             response.context_data["pdf_kinds"] = Kind.choices
             response.template_name = self.pdf_change_form_template
         return response
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        self._tell_about_adopted_documents(request, object_id)
+        return super().change_view(request, object_id, form_url, extra_context)
+
+    def _tell_about_adopted_documents(self, request, object_id) -> None:
+        """An adopted plan whose document is not stored yet says so, and a failed render
+        says what failed (the editors were also told by e-mail)."""
+        if request.method != "GET" or not str(object_id).isdigit():
+            return
+        plan = plans_adopted_here().filter(pk=object_id).first()
+        if plan is None:
+            return
+        stored = AdoptedPlanDocument.objects.filter(plan=plan).values_list("language", flat=True)
+        if {"sv", "en"} <= set(stored):
+            return
+        jobs = adopted_document_jobs(plan)
+        failed = [job for job in jobs if job.status == RenderJob.Status.FAILED]
+        if failed:
+            self.message_user(
+                request,
+                format_html(
+                    '{} <a href="{}">{}</a>',
+                    gettext(
+                        "The adopted document could not be made (%(error)s). It is tried "
+                        "again by the periodic check; the job's page shows its state:"
+                    )
+                    % {"error": failed[0].error[:200]},
+                    job_url(plan, failed[0]),
+                    gettext("the render"),
+                ),
+                messages.ERROR,
+            )
+        else:
+            self.message_user(
+                request,
+                gettext(
+                    "The adopted document is being prepared by the task worker; until it is "
+                    "stored, the public PDF link says so."
+                ),
+                messages.WARNING,
+            )

@@ -62,6 +62,31 @@ def close_rounds(modeladmin, request, queryset):
         _close(modeladmin, request, round)
 
 
+@admin.action(
+    description=_("Store the missing reports of the selected closed rounds"), permissions=["close"]
+)
+def store_missing_reports(modeladmin, request, queryset):
+    """Queue the report again for closed rounds without both stored languages (a render
+    that failed, a worker that was down); a stored report is never replaced."""
+    from .round_report import LANGUAGES, render_round_report
+
+    queued = 0
+    for round in queryset.closed().prefetch_related("report_documents"):
+        if {d.language for d in round.report_documents.all()} < set(LANGUAGES):
+            render_round_report.enqueue(round.pk)
+            queued += 1
+    modeladmin.message_user(
+        request,
+        ngettext(
+            "The report of %(count)d round is queued.",
+            "The reports of %(count)d rounds are queued.",
+            queued,
+        )
+        % {"count": queued},
+        messages.SUCCESS,
+    )
+
+
 def _close(modeladmin, request, round) -> None:
     try:
         rounds.close_round(round=round, by=request.user)
@@ -96,7 +121,7 @@ class FollowUpRoundAdmin(RulesAdminMixin, ReadableHistoryAdmin, TranslationAdmin
     list_select_related = ["plan"]
     search_fields = ["title"]
     inlines = [RoundSignOffInline]
-    actions = [close_rounds]
+    actions = [close_rounds, store_missing_reports]
     change_form_template = "actionplan/admin/round_change_form.html"
     fields = [
         "plan",

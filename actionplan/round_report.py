@@ -21,7 +21,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from types import SimpleNamespace
 
 from django.db import transaction
@@ -30,7 +30,7 @@ from django.utils.translation import gettext
 from django_tasks import task
 
 from flemingsberg.archive import ArchiveFile, ArchiveRecord
-from flemingsberg.pdf import PDFAttachment, PDFDocument, pdf_filename, render_archival_pdf
+from flemingsberg.pdf import Archival, PDFAttachment, PDFDocument, pdf_filename
 from flemingsberg.spreadsheets import csv_bytes
 from programme.models import Organisation
 
@@ -427,7 +427,11 @@ def store_round_report(round: FollowUpRound) -> list[RoundReportDocument]:
             summary = round_summary(round)
             data = round_data(round, summary)
             attachments = round_data_attachments(round, data)
-        pdf = render_archival_pdf(round_document(round, language, summary), attachments=attachments)
+        from .pdf import render_plan_pdf
+
+        # Laid out in parts for a long plan, like the plan's own documents (bounded memory).
+        archival = Archival(attachments=tuple(attachments))
+        pdf = render_plan_pdf(replace(round_document(round, language, summary), archival=archival))
         stored.append(
             RoundReportDocument.objects.create(
                 round=round,
@@ -447,8 +451,13 @@ def render_round_report(round_id: int) -> int:
 
 
 def store_round_report_on_commit(round: FollowUpRound) -> None:
-    """Queued once the close has committed: a render of a large plan takes seconds."""
-    transaction.on_commit(lambda: render_round_report.enqueue(round.pk), robust=True)
+    """Queue the report's render jobs (``actionplan.renders``) in the close's transaction:
+    committed with the close (the database backend writes the task rows in it), rendered
+    by the worker, retried on failure and reported to the editors after the last attempt;
+    ``check_renders`` requests any closed round's report that is still missing."""
+    from .renders import queue_round_report
+
+    queue_round_report(round)
 
 
 # ------------------------------------------------------------------------------ e-archive

@@ -66,10 +66,6 @@ def transition_plan(
         plan=plan, from_status=from_status, to_status=to_status, by=by, note=note
     )
     if to_status == ActionPlan.Status.ADOPTED:
-        # The exact document the group decided on, kept unchanged (rendered after commit).
-        from .pdf import store_adopted_plan_pdf_on_commit
-
-        store_adopted_plan_pdf_on_commit(plan=plan, by=by)
         earlier = ActionPlan.objects.filter(
             programme=plan.programme_id,
             is_demo=plan.is_demo,
@@ -87,6 +83,12 @@ def transition_plan(
                 by=by,
                 note=_("Superseded by %(plan)s") % {"plan": plan},
             )
+        # The exact document the group decided on, kept unchanged: its render jobs are
+        # queued in this transaction (a row of the task table), so the plan is adopted with
+        # its document on the way or not at all; the worker renders it, retrying failures.
+        from .renders import queue_adopted_plan_documents
+
+        queue_adopted_plan_documents(plan=plan, by=by)
     return plan
 
 

@@ -31,6 +31,7 @@ from .models import (
     ActionStatus,
     FollowUpRound,
     FollowUpUpdate,
+    Reminder,
 )
 
 # Plans whose actions a coordinator works on: drafts and proposals they write, adopted plans
@@ -50,6 +51,8 @@ class OwnAction:
     action: Action
     is_lead: bool
     partner_role: str = ""
+    #: the latest closed round of its plan, when nothing was recorded since (overdue)
+    last_round: FollowUpRound | None = None
 
     @property
     def is_past_end(self) -> bool:
@@ -142,8 +145,8 @@ def coordinator_page(user, today: datetime.date) -> dict:
     followable = {row.action.pk for row in actions if may_follow_up and row.action.is_in_follow_up}
     parts = []
     for round in open_rounds():
-        # three queries per open round (its actions with their coverage, the parties, the
-        # sign-offs); there is at most one open round per adopted plan
+        # four queries per open round (its previous round, its actions with their coverage,
+        # the parties, the sign-offs); there is at most one open round per adopted plan
         coverage = next(
             (c for c in round.coverage_by_party() if c.organisation.pk == organisation_id),
             None,
@@ -173,6 +176,8 @@ def coordinator_page(user, today: datetime.date) -> dict:
             or row.action.last_recorded_at < last_rounds[row.action.plan_id].closed_at
         )
     ]
+    for row in stale:
+        row.last_round = last_rounds[row.action.plan_id]
     return {
         "role": roles.Role.COORDINATOR,
         "organisation": organisation,
@@ -180,7 +185,6 @@ def coordinator_page(user, today: datetime.date) -> dict:
         "rounds": parts,
         "past_end": [row for row in actions if row.action.is_in_follow_up and row.is_past_end],
         "stale": stale,
-        "last_rounds": last_rounds,
         "values_due": values_due(
             roles.Scope(organisation_id=organisation_id, level=roles.Level.LEAD), today
         ),
@@ -206,6 +210,16 @@ def editor_page(user, today: datetime.date) -> dict:
         for entry in rounds:
             for party in entry["parties"]:
                 party.contacts = contacts.get(party.organisation.pk, [])
+        # The reminders sent for the open rounds (send_reminders), newest first. One query.
+        sent: dict[int, list] = {}
+        for reminder in (
+            Reminder.objects.filter(round__in=[entry["round"] for entry in rounds])
+            .select_related("recipient")
+            .order_by("-sent_at", "-pk")
+        ):
+            sent.setdefault(reminder.round_id, []).append(reminder)
+        for entry in rounds:
+            entry["reminders"] = sent.get(entry["round"].pk, [])
     return {
         "role": roles.Role.EDITOR,
         "rounds": rounds,

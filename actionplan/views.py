@@ -13,6 +13,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
 from flemingsberg.cache import cache_public_page
+from flemingsberg.models import RenderJob
 from programme import roles
 from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy
 
@@ -28,6 +29,7 @@ from .models import (
     FollowUpRound,
     FollowUpUpdate,
 )
+from .renders import ADOPTED
 
 PAGE_SIZE = 25
 
@@ -79,6 +81,33 @@ def _years(request):
     )
 
 
+def _stored_document(plan) -> dict:
+    """Whether the public plan's stored document is the archival copy, or is still being
+    prepared by the task worker (adopted here, no copy stored yet): one query."""
+    if not plan.is_public:
+        return {"archival_copy": False, "document_preparing": False}
+    language = get_language()
+    stored = AdoptedPlanDocument.objects.filter(plan=OuterRef("pk"), language=language)
+    row = (
+        ActionPlan.objects.filter(pk=plan.pk)
+        .annotate(
+            archival=Exists(stored.filter(variant=AdoptedPlanDocument.Variant.PDF_A_3A)),
+            stored=Exists(stored),
+            queued=Exists(
+                RenderJob.objects.filter(
+                    kind=ADOPTED, target_id=OuterRef("pk"), language=language
+                ).exclude(status=RenderJob.Status.READY)
+            ),
+        )
+        .values("archival", "stored", "queued")
+        .first()
+    )
+    return {
+        "archival_copy": row["archival"],
+        "document_preparing": row["queued"] and not row["stored"],
+    }
+
+
 @cache_public_page(params=(*ActionFilter.base_filters, "page"))
 def plan_detail(request, year: int | None = None):
     """The action plan of a year (the latest adopted plan without a year), filterable.
@@ -119,14 +148,11 @@ def plan_detail(request, year: int | None = None):
             "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
             "funding_recommended": any(item.is_recommendation for item in funding),
             "programme_without_plan": _programme_without_plan(plan),
+            **_stored_document(plan),
             # Closed rounds of a public plan only (never an open one, never a draft's).
             "rounds": list(
                 FollowUpRound.objects.public().filter(plan=plan).order_by("-closed_at", "-pk")
             ),
-            "archival_copy": plan.is_public
-            and plan.adopted_documents.filter(
-                language=get_language(), variant=AdoptedPlanDocument.Variant.PDF_A_3A
-            ).exists(),
         },
     )
 

@@ -112,6 +112,8 @@ class ProgrammeSerializer(serializers.ModelSerializer):
     subtitle = TranslatedField()
     description = TranslatedField()
     owners = slugs(many=True)
+    # The decisions (and proposals for decisions) recorded on this version.
+    decisions = DecisionSerializer(many=True, read_only=True)
 
     class Meta:
         model = Programme
@@ -124,6 +126,7 @@ class ProgrammeSerializer(serializers.ModelSerializer):
             "version_date",
             "adopted_on",
             "owners",
+            "decisions",
         ]
 
 

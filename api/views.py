@@ -17,7 +17,14 @@ from rest_framework.exceptions import ValidationError
 
 from actionplan.models import Action, ActionPlan, FollowUpUpdate
 from indicators.models import SubTarget
-from programme.models import DevelopmentGoal, Organisation, Programme, Strategy, SubStrategy
+from programme.models import (
+    Decision,
+    DevelopmentGoal,
+    Organisation,
+    Programme,
+    Strategy,
+    SubStrategy,
+)
 
 from . import filters, serializers
 from .language import LanguageMixin
@@ -66,7 +73,15 @@ class ProgrammeViewSet(ReadOnlyViewSet):
     """Versions of the development programme: 2007 (replaced) and Flemingsberg 2050."""
 
     serializer_class = serializers.ProgrammeSerializer
-    queryset = Programme.objects.public().prefetch_related("owners")
+    queryset = Programme.objects.public().prefetch_related(
+        "owners",
+        Prefetch(
+            "decisions",
+            queryset=Decision.objects.select_related("organisation", "programme").order_by(
+                "date", "pk"
+            ),
+        ),
+    )
     lookup_field = "slug"
 
 

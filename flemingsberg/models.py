@@ -1,4 +1,5 @@
-"""Bookkeeping shared by the apps: one spreadsheet import from upload to outcome."""
+"""Bookkeeping shared by the apps: one spreadsheet import from upload to outcome, and one
+PDF render from request to stored file."""
 
 from __future__ import annotations
 
@@ -84,3 +85,99 @@ class ImportJob(models.Model):
     def storage_folder(self) -> str:
         # One folder per user: names never come from a form, and never leave it.
         return f"django-import-export/{self.user_id}"
+
+
+class RenderJobQuerySet(models.QuerySet):
+    def without_result(self):
+        """Everything but the PDF's bytes (lists and status checks never load them)."""
+        return self.defer("result")
+
+    def for_target(self, kind: str, target_id: int | None, language: str):
+        return self.filter(kind=kind, target_id=target_id, language=language)
+
+    def pending(self):
+        return self.filter(status__in=RenderJob.PENDING_STATUSES)
+
+    def stuck(self, seconds: int):
+        """Jobs a worker took and did not finish in ``seconds`` (it died or was killed), and
+        queued jobs that waited that long (their task was lost)."""
+        cutoff = timezone.now() - timezone.timedelta(seconds=seconds)
+        return self.filter(
+            models.Q(status=RenderJob.Status.RUNNING, started_at__lt=cutoff)
+            | models.Q(status=RenderJob.Status.QUEUED, updated_at__lt=cutoff)
+        )
+
+
+class RenderJob(models.Model):
+    """One PDF, rendered by the task worker (``flemingsberg.renders``), never in a request.
+
+    ``content_key`` is a hash of everything the document shows (its rows' versions, the
+    layout files, the language), computed without building the HTML: identical requests find
+    the same row (the key is unique) and share one render; a change of the content makes a
+    new key and so a new job.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("being rendered")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    PENDING_STATUSES = (Status.QUEUED, Status.RUNNING)
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=40)
+    target_id = models.PositiveIntegerField(
+        _("target"), null=True, blank=True, help_text=_("The plan or programme rendered.")
+    )
+    language = models.CharField(_("language"), max_length=10)
+    content_key = models.CharField(_("content key"), max_length=64)
+    status = models.CharField(
+        _("status"), max_length=20, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("last error"), blank=True)
+    result = models.BinaryField(_("PDF"), null=True, blank=True, editable=False)
+    sha256 = models.CharField(_("SHA-256"), max_length=64, blank=True)
+    size = models.PositiveBigIntegerField(_("size (bytes)"), null=True, blank=True)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("requested by"),
+    )
+    task_id = models.CharField(_("task"), max_length=64, blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("changed at"), auto_now=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    reported_at = models.DateTimeField(
+        _("failure reported at"),
+        null=True,
+        blank=True,
+        help_text=_("When the editors were told that every attempt failed."),
+    )
+
+    objects = RenderJobQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("PDF render")
+        verbose_name_plural = _("PDF renders")
+        constraints = [
+            models.UniqueConstraint(fields=["content_key"], name="renderjob_unique_content_key"),
+        ]
+        indexes = [models.Index(fields=["kind", "target_id", "language"], name="renderjob_target")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.target_id or ''} {self.language} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING_STATUSES
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == self.Status.READY

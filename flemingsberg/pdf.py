@@ -1,7 +1,8 @@
 """The one way the portal makes a PDF: a Django template and its context, through WeasyPrint.
 
 Every document (the programme, an action plan, a follow-up report) goes through
-:func:`render_pdf` or, when it may be served again, :func:`cached_pdf`:
+:func:`render_pdf` (or :func:`render_archival_pdf`), called by the task worker only
+(``flemingsberg.renders``: render jobs keyed by the content, stored, served from there):
 
 * Static files (the stylesheet, the fonts in ``static/fonts/``) are read from disk through
   the staticfiles finders or ``STATIC_ROOT``. The document's base URL is a host name that
@@ -19,11 +20,12 @@ Every document (the programme, an action plan, a follow-up report) goes through
   carries the PDF/UA-1 identification: WeasyPrint's ``pdf/ua-1`` variant adds nothing
   beyond the tags and that identification, so one file is both archival and accessible.
   WeasyPrint does all of it itself (``Attachment(relationship=…)``; the XMP through a
-  subclass of its ``DocumentMetadata``): no post-processing with another PDF library.
-* Rendering takes seconds; building the HTML takes milliseconds. The cache key is therefore
-  the HTML itself (a SHA-256 of it) plus the layout files: a document whose content has not
-  changed is never laid out twice, and any change that shows in the document (a goal
-  renamed, a follow-up text edited, an organisation renamed) makes a new key by itself.
+  subclass of its ``DocumentMetadata``); the one post-processing step is joining the parts
+  of a very long document (:func:`merge_tagged_pdfs`, pypdf), which keeps the first part's
+  catalog and metadata as WeasyPrint wrote them.
+* Rendering takes seconds, so no request renders: ``flemingsberg.renders`` keys each
+  document by the versions of the rows it shows and :func:`layout_fingerprint` (the layout
+  files), checked before any HTML is built, and renders a key once, in the worker.
 """
 
 from __future__ import annotations
@@ -41,7 +43,6 @@ from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
 from django.contrib.staticfiles import finders
-from django.core.cache import cache as django_cache
 from django.http import FileResponse
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -52,10 +53,6 @@ from django.utils.text import slugify
 PDF_BASE_URL = "https://pdf.flemingsberg.invalid/"
 STYLESHEET = "css/pdf.css"
 AUTHOR = "Region Stockholm, Huddinge kommun, Botkyrka kommun"
-#: How long a rendered document stays in the cache. Keys change with the content, so this
-#: only bounds the memory held by documents nobody asks for again.
-CACHE_TIMEOUT = 60 * 60 * 24 * 7
-CACHE_PREFIX = "pdf"
 
 #: The PDF variants the portal writes: every document is PDF/UA-1, archival copies are
 #: PDF/A-3a (and identify as PDF/UA-1 too).
@@ -369,6 +366,92 @@ def render_archival_pdf(
     return render_pdf(replace(document, archival=archival))
 
 
+def merge_tagged_pdfs(parts: list[bytes]) -> bytes:
+    """One PDF of several WeasyPrint documents rendered one after the other (a very long
+    document in parts, so that a render's memory is bounded by a part's, not the whole's).
+
+    The first part is the document: its catalog (language, metadata, XMP, output intent,
+    embedded files) and document information stay as they are. Each further part's pages
+    are appended with their structure (their elements become children of the first part's
+    ``Document`` element, the parent-tree keys renumbered) and their outline entries, so the
+    whole stays tagged and navigable. Parts after the first must link only within
+    themselves (they have no internal links today).
+    """
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+
+    if len(parts) == 1:
+        return parts[0]
+    writer = PdfWriter(clone_from=io.BytesIO(parts[0]))
+    first_info = PdfReader(io.BytesIO(parts[0])).metadata
+    structure = writer.root_object["/StructTreeRoot"].get_object()
+    document = structure["/K"][0].get_object()
+    document_ref = structure["/K"][0]
+    numbers = structure["/ParentTree"].get_object()["/Nums"]
+    next_key = max(int(key) for key in numbers[::2]) + 1 if numbers else 0
+
+    def reparent(reference, parent) -> None:
+        """Point each cloned element at its parent (the clone left /P out, which would
+        have copied the part's whole tree again)."""
+        element = reference.get_object()
+        element[NameObject("/P")] = parent
+        kids = element.get("/K")
+        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
+            child = kid.get_object() if hasattr(kid, "get_object") else kid
+            if isinstance(child, DictionaryObject) and "/S" in child:  # an element, not MCR/OBJR
+                reparent(kid, reference)
+
+    for data in parts[1:]:
+        reader = PdfReader(io.BytesIO(data))
+        first_page = len(writer.pages)
+        for page in reader.pages:
+            added = writer.add_page(page)  # pypdf leaves /StructParents out: set below
+            if "/StructParents" in page:
+                added[NameObject("/StructParents")] = NumberObject(
+                    int(page["/StructParents"]) + next_key
+                )
+            for annotation in added.get("/Annots", []):
+                annotation = annotation.get_object()
+                if "/StructParent" in annotation:
+                    annotation[NameObject("/StructParent")] = NumberObject(
+                        int(annotation["/StructParent"]) + next_key
+                    )
+        source = reader.root_object["/StructTreeRoot"].get_object()
+        source_document = source["/K"][0].get_object()
+        for kid in source_document["/K"]:
+            # Cloned after the pages, so each element's /Pg points at the appended page.
+            reference = kid.clone(writer, ignore_fields=("/P",))
+            reparent(reference, document_ref)
+            document["/K"].append(reference)
+        source_numbers = source["/ParentTree"].get_object()["/Nums"]
+        for key, value in zip(source_numbers[::2], source_numbers[1::2], strict=True):
+            numbers.append(NumberObject(int(key) + next_key))
+            numbers.append(value.clone(writer))
+        if source_numbers:
+            next_key += max(int(key) for key in source_numbers[::2]) + 1
+
+        _append_outline(writer, reader, reader.outline, first_page)
+    structure[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
+    if first_info:
+        writer.add_metadata(dict(first_info))
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def _append_outline(writer, reader, items, first_page: int, parent=None) -> None:
+    """A part's outline entries, nested as they were, pointing at its appended pages."""
+    last = None
+    for item in items:
+        if isinstance(item, list):
+            _append_outline(writer, reader, item, first_page, last)
+            continue
+        number = reader.get_destination_page_number(item)
+        last = writer.add_outline_item(
+            title=item.title, page_number=first_page + number, parent=parent
+        )
+
+
 @cache
 def layout_fingerprint() -> str:
     """A hash of the PDF templates, stylesheet and fonts: a deployment that changes the
@@ -387,28 +470,6 @@ def layout_fingerprint() -> str:
         digest.update(str(path).encode())
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
-
-
-def cache_key(kind: str, language: str, html: str, archival: Archival | None = None) -> str:
-    digest = hashlib.sha256(html.encode())
-    if archival is not None:
-        digest.update(archival.fingerprint().encode())
-    return f"{CACHE_PREFIX}:{kind}:{language}:{layout_fingerprint()}:{digest.hexdigest()}"
-
-
-def cached_pdf(kind: str, document: PDFDocument) -> bytes:
-    """The document's PDF from the cache, rendered only when its HTML has not been seen.
-
-    ``kind`` names the document ("programme", "action-plan-2025", …) so that keys can be
-    told apart when looking at the cache; the HTML hash decides whether it changed.
-    """
-    html = document.html()
-    key = cache_key(kind, document.language, html, document.archival)
-    pdf = django_cache.get(key)
-    if pdf is None:
-        pdf = _write_pdf(html, document)
-        django_cache.set(key, pdf, CACHE_TIMEOUT)
-    return pdf
 
 
 def pdf_filename(*parts: object) -> str:

@@ -203,6 +203,17 @@ TASKS = {
     }
 }
 
+# PDFs are rendered by the worker (flemingsberg/renders.py): a failed render is tried again
+# after RENDER_RETRY_SECONDS × the attempts so far, up to RENDER_MAX_ATTEMPTS, then the editors
+# are told; `manage.py check_renders` queues again a job left running or queued longer than
+# RENDER_STALE_SECONDS (its worker died) and documents that must exist (adopted plans').
+RENDER_MAX_ATTEMPTS = env_int("RENDER_MAX_ATTEMPTS", 3)
+RENDER_RETRY_SECONDS = env_int("RENDER_RETRY_SECONDS", 60)
+RENDER_STALE_SECONDS = env_int("RENDER_STALE_SECONDS", 30 * 60)
+# A plan document of more actions is laid out in parts of this many and merged, so that a
+# render's memory stays bounded (actionplan/pdf.py, render_plan_pdf).
+PDF_PART_ACTIONS = env_int("PDF_PART_ACTIONS", 500)
+
 # E-mail (reminders, flemingsberg/mail.py): sent by the task worker through Django's SMTP
 # backend. EMAIL_URL (smtp://user:password@host:587, smtp+tls:// for STARTTLS, smtps:// for
 # TLS from the start) or the usual EMAIL_HOST, EMAIL_PORT, EMAIL_HOST_USER,

@@ -16,3 +16,10 @@ class ProgrammeConfig(AppConfig):
         # groups, not only groups created afterwards: run after each content app's
         # permissions have been created (auth's own post_migrate handler, connected first).
         post_migrate.connect(refresh_role_groups, dispatch_uid="programme-refresh-role-groups")
+
+        # The programme PDF is rendered by the task worker (flemingsberg.renders).
+        from flemingsberg import renders
+
+        from .pdf_views import ProgrammeRenderer
+
+        renders.register(ProgrammeRenderer())

@@ -37,3 +37,9 @@ def status_band(programme, goals=None, goal=None):
     """``{% status_band programme goals=goals %}`` on the home page (goals with their
     sub-targets prefetched), ``{% status_band programme goal=goal %}`` on a goal page."""
     return {"status": programme_status(programme, goals=goals, goal=goal)}
+
+
+@register.filter
+def toc_page(pages: dict | None, anchor: str):
+    """The page an anchor starts on, in a PDF rendered in parts (actionplan/pdf.py)."""
+    return (pages or {}).get(anchor, "")

@@ -144,3 +144,15 @@ def test_the_programme_history_lists_the_decision_and_the_proposals(programme_co
         "Kommunfullmäktige, Botkyrka kommun",
     ):
         assert f"<dt>Förslag till beslut</dt><dd>{body} 6 juli 2007" in html
+
+
+def test_the_api_gives_the_2007_programmes_decision_and_proposals(programme_content, visitor):
+    data = visitor.get("/api/v1/programmes/utvecklingsprogram-2007/?lang=en").json()
+    decisions = [(d["body"], d["kind"], d["date"], d["organisation"]) for d in data["decisions"]]
+    assert decisions == [
+        ("steering_group", "decision", "2007-06-27", None),
+        ("party", "proposal", "2007-07-06", "region-stockholm"),
+        ("party", "proposal", "2007-07-06", "huddinge"),
+        ("party", "proposal", "2007-07-06", "botkyrka"),
+    ]
+    assert data["decisions"][1]["body_label"] == "County council assembly, Stockholm County Council"

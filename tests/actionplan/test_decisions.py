@@ -237,3 +237,23 @@ def test_party_decision_names_its_body_and_party_and_one_per_programme(parties, 
     with pytest.raises(ValidationError) as error:
         second.full_clean()
     assert "already has a decision" in str(error.value) or "redan" in str(error.value)
+
+
+def test_editors_record_decisions_in_the_admin_with_history(editor, make_staff, decision):
+    from tests.admin_forms import form_data
+
+    client = _client(editor)
+    url = reverse("admin:programme_decision_change", args=[decision.pk])
+    response = client.post(url, form_data(client.get(url), reference_number="PSG 2026/8"))
+    assert response.status_code == 302
+    versions = list(decision.history.order_by("history_id"))
+    assert [v.reference_number for v in versions] == ["PSG 2026/7", "PSG 2026/8"]
+    assert versions[-1].history_user == editor
+    # A coordinator reads decisions but records none.
+    coordinator = _client(make_staff("coordinator", "huddinge"))
+    assert coordinator.get(url).status_code == 200
+    assert coordinator.get(reverse("admin:programme_decision_add")).status_code == 403
+    refused = coordinator.post(url, form_data(client.get(url), reference_number="X"))
+    assert refused.status_code == 403
+    decision.refresh_from_db()
+    assert decision.reference_number == "PSG 2026/8"

@@ -296,10 +296,19 @@ def test_changes_since_the_previous_round(plan, actions, parties, editor, coordi
 # ------------------------------------------------------------------------------ public
 
 
+def _close_without_worker(round, editor):
+    """Close the round; its report's render jobs are queued and not run (no worker)."""
+    from django.test import override_settings
+
+    dummy = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=dummy):
+        return rounds.close_round(round=round, by=editor)
+
+
 def _closed_round(plan, actions, editor, coordinator_huddinge):
     round = _open(plan, editor)
     _update(actions["h1"], coordinator_huddinge, text='Klart för granskning; "citat".')
-    rounds.close_round(round=round, by=editor)
+    _close_without_worker(round, editor)  # the report is not stored yet
     return round
 
 
@@ -486,7 +495,7 @@ def test_export_archive_includes_closed_rounds_with_their_reports(plan, actions,
 
     from actionplan.models import RoundReportDocument
 
-    closed = rounds.close_round(round=_open(plan, editor), by=editor)
+    closed = _close_without_worker(_open(plan, editor), editor)
     pdf = b"%PDF-1.7 round report"
     RoundReportDocument.objects.create(
         round=closed, language="sv", pdf=pdf, sha256=hashlib.sha256(pdf).hexdigest(), size=len(pdf)
@@ -499,3 +508,20 @@ def test_export_archive_includes_closed_rounds_with_their_reports(plan, actions,
     assert any(f.endswith("-sv.pdf") for f in rounds_files), files
     assert any(f.endswith("record.json") for f in rounds_files)
     assert len({f.split("/")[2] for f in rounds_files}) == 1  # one round: the closed one
+
+
+def test_an_editor_queues_a_missing_report_again(
+    plan, actions, editor, steering_member, django_capture_on_commit_callbacks, monkeypatch
+):
+    from actionplan import round_report
+
+    stored = []
+    monkeypatch.setattr(round_report, "store_round_report", lambda round: stored.append(round.pk))
+    round = _close_without_worker(_open(plan, editor), editor)  # its task not run
+    changelist = reverse("admin:actionplan_followupround_changelist")
+    post = {"action": "store_missing_reports", "_selected_action": [round.pk]}
+    _admin(steering_member).post(changelist, post)
+    assert stored == []
+    response = _admin(editor).post(changelist, post, follow=True)
+    assert stored == [round.pk]
+    assert "Rapporten för 1 omgång är köad." in response.content.decode()

@@ -227,8 +227,12 @@ def test_an_action_without_an_update_since_the_last_round_is_overdue(
     )
     rounds.close_round(round=round, by=editor)
     rounds.record_no_change(action=busy, by=coordinator_huddinge)
-    page = _start_page(coordinator_huddinge).context["start_page"]
+    response = _start_page(coordinator_huddinge)
+    page = response.context["start_page"]
     assert [row.action for row in page["stale"]] == [quiet]
+    overdue = response.content.decode().split('id="start-overdue"')[1].split("</section>")[0]
+    assert "Tyst åtgärd" in overdue and "ingen uppföljning sedan förra omgången (T1)" in overdue
+    assert "Aktiv åtgärd" not in overdue
 
 
 def test_an_editor_sees_every_partys_progress_and_whom_to_contact(
@@ -275,8 +279,9 @@ def test_the_editors_page_with_an_open_round_queries(open_round, editor, django_
     client = _client(editor)
     # session, user, membership, the open rounds; per open round its previous round, its
     # actions with their coverage, its parties, its sign-offs; the coordinators, the
-    # sub-targets with their newest value, the user's and the groups' permissions
-    with django_assert_num_queries(12):
+    # reminders sent for the rounds, the sub-targets with their newest value, the user's
+    # and the groups' permissions
+    with django_assert_num_queries(13):
         client.get(reverse("admin:index"))
 
 
@@ -326,3 +331,13 @@ def test_a_coordinator_of_an_actor_that_leads_nothing_in_the_round_sees_no_round
     response = _start_page(user)
     assert response.status_code == 200  # before the fix: StopIteration, a 500
     assert response.context["start_page"]["rounds"] == []
+
+
+def test_an_editor_sees_the_reminders_sent_for_the_open_round(open_round, editor):
+    from actionplan.models import Reminder
+
+    reminder = Reminder.objects.create(
+        recipient=editor, reason="deadline_near", round=open_round, language="sv", subject="x"
+    )
+    (entry,) = _start_page(editor).context["start_page"]["rounds"]
+    assert entry["reminders"] == [reminder]

@@ -150,8 +150,9 @@ def test_programme_editor_adopts_a_plan_which_then_appears_publicly(
         adopt.get_by_label("Beslut av den politiska samordningsgruppen").select_option(
             str(decision.pk)
         )
-        with page.expect_navigation():
-            adopt.get_by_role("button").click()
+        # Adopting renders the plan's two archival PDFs before the answer: give it time.
+        with page.expect_navigation(timeout=60_000):
+            adopt.get_by_role("button").click(no_wait_after=True)
         assert page.locator(".messagelist .success").count() == 1
         draft_plan.refresh_from_db()
         assert draft_plan.status == ActionPlan.Status.ADOPTED

@@ -97,3 +97,49 @@ def test_a_huddinge_coordinator_goes_from_the_start_page_to_sign_off(
         ("2026:01", False, coordinator_huddinge),
         ("2026:04", True, coordinator_huddinge),
     ]
+
+
+def test_the_start_pages_have_no_wcag_21_aa_violations(
+    browser, live_url, sign_in, open_round, coordinator_huddinge, editor, steering_member
+):
+    """Each role's start page, on a phone and a desktop, with something in every part."""
+    from axe_playwright_python.sync_playwright import Axe
+    from django.utils import timezone
+
+    from actionplan.models import FollowUpRound
+    from actionplan.rounds import take_snapshot
+    from indicators.models import SubTarget
+
+    SubTarget.objects.filter(slug="nya-bostader").update(
+        measuring_organisation=coordinator_huddinge.membership.organisation,
+        next_value_due=datetime.date.today(),
+    )
+    closed = FollowUpRound.objects.create(
+        plan=open_round.plan,
+        title="Uppföljning tertial 1 2026",
+        reports_on=datetime.date.today(),
+        deadline=datetime.date.today(),
+        status=FollowUpRound.Status.CLOSED,
+        opened_at=timezone.now() - datetime.timedelta(days=30),
+        closed_at=timezone.now() - datetime.timedelta(days=20),
+    )
+    take_snapshot(closed)
+    axe = Axe()
+    options = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+    failures = []
+    for user in (coordinator_huddinge, editor, steering_member):
+        context = browser.new_context(locale="sv-SE")
+        page = context.new_page()
+        sign_in(page, user)
+        page.wait_for_url("**/admin/")
+        for width in (390, 1280):
+            page.set_viewport_size({"width": width, "height": 900})
+            page.goto(live_url(reverse("admin:index")))
+            assert page.locator(".start-page").count() == 1
+            violations = axe.run(page, options=options).response["violations"]
+            failures += [
+                f"{user} {width} px {v['id']}: {v['help']} {[n['target'] for n in v['nodes']]}"
+                for v in violations
+            ]
+        context.close()
+    assert failures == [], "\n".join(failures)

@@ -21,7 +21,7 @@ from flemingsberg import pdf as pdf_module
 from programme.models import DevelopmentGoal
 from tests.decisions import coordination_decision
 
-from .conftest import build_plan, build_rich_programme, pdf_reader, pdf_text
+from .conftest import GOALS, build_plan, build_rich_programme, pdf_reader, pdf_text
 
 pytestmark = pytest.mark.django_db
 
@@ -52,14 +52,18 @@ def _add_action_under_unpublished_goal(plan):
     return action
 
 
-@pytest.fixture(scope="module")
-def stored(rolled_back):
-    """An adopted plan's stored documents, rendered once for the module (real WeasyPrint)."""
+@pytest.fixture(scope="module", params=["whole", "in parts"])
+def stored(rolled_back, request):
+    """An adopted plan's stored documents, rendered once for the module (real WeasyPrint):
+    laid out whole, and in parts of two actions (as a plan of thousands is, see
+    ``render_plan_pdf``) – every test below holds for both."""
+    from django.test import override_settings
 
     def build():
         plan = build_plan(build_rich_programme(), actions=4, status="adopted")
         _add_action_under_unpublished_goal(plan)
-        documents = store_adopted_plan_pdf(plan=plan, by=None)
+        with override_settings(PDF_PART_ACTIONS=2 if request.param == "in parts" else 1000):
+            documents = store_adopted_plan_pdf(plan=plan, by=None)
         numbers = list(plan.actions.order_by("number").values_list("number", flat=True))
         return {
             "documents": {
@@ -228,6 +232,51 @@ def test_every_font_is_embedded(document):
             continue  # the descendant (Type0) or the glyph procedures (Type3) carry them
         descriptor = font["/FontDescriptor"].get_object()
         assert {"/FontFile", "/FontFile2", "/FontFile3"} & set(descriptor), font["/BaseFont"]
+
+
+def test_the_document_is_one_tagged_whole_with_its_outline(document):
+    """Also when laid out in parts: each page's content belongs to the structure tree (its
+    /StructParents key is in the parent tree), each element hangs from its parent and points
+    at a page of this document, and the outline names every goal."""
+    reader = pdf_reader(document["pdf"])
+    tree = reader.trailer["/Root"]["/StructTreeRoot"].get_object()
+    keys = {int(key) for key in tree["/ParentTree"]["/Nums"][::2]}
+    pages = {page.indirect_reference.idnum for page in reader.pages}
+    for page in reader.pages:
+        assert int(page["/StructParents"]) in keys
+    next_key = tree.get("/ParentTreeNextKey")  # optional; set when parts were merged
+    assert next_key is None or int(next_key) > max(keys)
+    root = tree.raw_get("/K")[0]
+    elements = 0
+
+    def walk(reference, parent):
+        nonlocal elements
+        element = reference.get_object()
+        elements += 1
+        assert element.raw_get("/P").idnum == parent.idnum
+        if "/Pg" in element:
+            assert element.raw_get("/Pg").idnum in pages
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            if isinstance(kid, IndirectObject) and "/S" in kid.get_object():
+                walk(kid, reference)
+
+    for kid in root.get_object()["/K"]:
+        walk(kid, root)
+    assert elements > 100
+    titles = []
+
+    def outline(items):
+        for item in items:
+            if isinstance(item, list):
+                outline(item)
+            else:
+                titles.append(item.title)
+
+    outline(reader.outline)
+    goals = [sv if document["language"] == "sv" else en for sv, en in GOALS]
+    for goal in goals:
+        assert any(goal in title for title in titles), goal
 
 
 def test_every_action_is_in_the_adopted_document(stored):

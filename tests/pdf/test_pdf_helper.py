@@ -1,4 +1,5 @@
-"""flemingsberg.pdf: local static files only, file names, the cache."""
+"""flemingsberg.pdf: local static files only, file names, responses (what is rendered
+when: tests/flemingsberg/test_renders.py)."""
 
 from __future__ import annotations
 
@@ -6,9 +7,7 @@ import pytest
 
 from flemingsberg import pdf as pdf_module
 from flemingsberg.pdf import (
-    PDFDocument,
     PDFResourceRefused,
-    cached_pdf,
     local_static_fetcher,
     pdf_filename,
     pdf_response,
@@ -49,26 +48,3 @@ def test_file_names_and_response_headers():
     assert response["Content-Disposition"] == 'attachment; filename="plan.pdf"'
     assert response["Cache-Control"] == "private, no-store"
     assert pdf_response(b"%PDF-", "p.pdf", public=True)["Cache-Control"].startswith("public")
-
-
-def test_a_document_is_laid_out_once_until_its_html_changes(monkeypatch):
-    calls = []
-    monkeypatch.setattr(
-        pdf_module, "_write_pdf", lambda html, document: calls.append(html) or b"%PDF"
-    )
-    pdf_module.django_cache.clear()
-
-    def document(text: str, language: str = "sv") -> PDFDocument:
-        return PDFDocument(
-            template="programme/pdf/base.html",
-            context={"marker": text},
-            title=text,
-            language=language,
-        )
-
-    assert cached_pdf("test", document("Å")) == b"%PDF"
-    cached_pdf("test", document("Å"))
-    assert len(calls) == 1
-    cached_pdf("test", document("Ä"))  # another title: other HTML, rendered
-    cached_pdf("test", document("Å", "en"))  # another language
-    assert len(calls) == 3

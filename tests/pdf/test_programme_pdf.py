@@ -114,7 +114,6 @@ def test_public_programme_pdf_is_linked_served_and_cached(visitor, monkeypatch):
         return b"%PDF-1.7 fake"
 
     monkeypatch.setattr(pdf_module, "_write_pdf", fake_write)
-    pdf_module.django_cache.clear()
 
     home = visitor.get(reverse("programme:home"))
     url = reverse("programme:programme_pdf")

@@ -105,6 +105,7 @@ ACTIONS = {
     "unpublish": "editors",
     "roll_forward": "editors",
     "close_rounds": "editors",
+    "store_missing_reports": "editors",
     "export_follow_up_reports": "report readers",
     "delete_selected": "deleters",
     "cleanup_expired_attempts": "superusers",
@@ -575,7 +576,9 @@ def _anonymous():
 
 def test_plan_views_import_export_pdf_and_transition(world, monkeypatch):
     """The plan admin's own views: import and export of actions, the PDFs, the lifecycle."""
-    monkeypatch.setattr("actionplan.pdf_views.plan_pdf", lambda *args: b"%PDF-1.7 test")
+    monkeypatch.setattr(
+        "actionplan.renders.PlanDocumentRenderer.render", lambda *args: b"%PDF-1.7 test"
+    )
     draft = world["draft"]
     failures = []
     for persona in PERSONAS:
