@@ -45,9 +45,7 @@ def _import_child(confirm: bool) -> None:
     programme = Programme.objects.order_by("-version_date").first()
     goal = programme.goals.order_by("order").first()
     year = max(2100, *ActionPlan.objects.values_list("year", flat=True)) + 1
-    plan = ActionPlan.objects.create(
-        programme=programme, year=year, title=f"Bench import {year}", is_demo=True
-    )
+    plan = ActionPlan.objects.create(programme=programme, year=year, title=f"Bench import {year}")
     user = get_user_model().objects.filter(is_superuser=True).first() or (
         get_user_model().objects.create_superuser(f"bench-cache-{year}", "", None)
     )

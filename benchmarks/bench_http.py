@@ -94,7 +94,7 @@ def _count_queries() -> None:
     from programme.models import DevelopmentGoal
 
     goal = DevelopmentGoal.objects.filter(is_published=True).order_by("order").first()
-    demo = ActionPlan.objects.filter(is_demo=True).order_by("-year").first()
+    demo = ActionPlan.objects.public().filter(is_demo=True).order_by("-year").first()
     sub_target = SubTarget.objects.for_public_page(None).order_by("goal__order", "order").first()
     pages = [
         ("home", reverse("programme:home")),
