@@ -16,10 +16,10 @@ from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from flemingsberg.links import cached_reverse
 from programme import roles
 from programme.models import (
     Decision,
@@ -317,7 +317,7 @@ class ActionPlan(DecisionContent, models.Model):
         return f"{self.display_title} ({self.year})"
 
     def get_absolute_url(self) -> str:
-        return reverse("actionplan:year", kwargs={"year": self.year})
+        return cached_reverse("actionplan:year", year=self.year)
 
     @property
     def display_title(self) -> str:
@@ -675,7 +675,7 @@ class Action(DecisionContent, models.Model):
         return f"{self.number} {self.title}".strip()
 
     def get_absolute_url(self) -> str:
-        return reverse("actionplan:action", kwargs={"year": self.plan.year, "pk": self.pk})
+        return cached_reverse("actionplan:action", year=self.plan.year, pk=self.pk)
 
     @property
     def display_title(self) -> str:

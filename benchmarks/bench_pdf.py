@@ -33,7 +33,9 @@ def run() -> list[tuple[str, str, str]]:
     from programme.pdf_views import programme_document
     from tests.pdf.conftest import build_plan, build_rich_programme
 
-    old_name = connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
+    # create_test_db returns the test database's name (Django 5.2), not the one to go back to.
+    old_name = connection.settings_dict["NAME"]
+    connection.creation.create_test_db(verbosity=0, autoclobber=True, serialize=False)
     try:
         # The programme PDF of the real content (the fixtures), when they ship.
         call_command("load_programme_content", verbosity=0, stdout=io.StringIO())

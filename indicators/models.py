@@ -16,12 +16,12 @@ from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Max, Prefetch, Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
+from flemingsberg.links import cached_reverse
 from programme import roles
 from programme.models import (
     DevelopmentGoal,
@@ -258,7 +258,7 @@ class SubTarget(Publishable):
         return self.measuring_organisation_id == scope.organisation_id
 
     def get_absolute_url(self) -> str:
-        return reverse("indicators:sub_target", kwargs={"slug": self.slug})
+        return cached_reverse("indicators:sub_target", slug=self.slug)
 
     FREQUENCY_YEARS = {Frequency.ANNUAL: 1, Frequency.EVERY_TWO_YEARS: 2}
 

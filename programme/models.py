@@ -12,8 +12,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Prefetch, Q
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from flemingsberg.links import cached_reverse
 
 from . import roles
 
@@ -284,7 +285,7 @@ class DevelopmentGoal(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("programme:goal", kwargs={"slug": self.slug})
+        return cached_reverse("programme:goal", slug=self.slug)
 
 
 class StrategyQuerySet(PublishableQuerySet):
@@ -334,7 +335,7 @@ class Strategy(Publishable):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("programme:strategy", kwargs={"slug": self.slug})
+        return cached_reverse("programme:strategy", slug=self.slug)
 
 
 class SubStrategy(Publishable):
