@@ -28,6 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 REPORT_ACTIONS = int(os.environ.get("BENCH_LOAD_REPORT_ACTIONS", "500"))
 REPORTS = 4
+WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", "0"))
 
 
 def _setup() -> None:
@@ -144,6 +145,8 @@ def run() -> list[tuple[str, str, str]]:
             env=environment,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            # BENCH_WORKER_NICE: the worker at a lower priority than gunicorn (0: the same).
+            preexec_fn=lambda: os.nice(WORKER_NICE),
         )
         plans = ActionPlan.objects.filter(year__in=setup["plans"], is_demo=True)
         results = {"A": [], "B": []}
@@ -185,7 +188,7 @@ def run() -> list[tuple[str, str, str]]:
     slowest = max(seconds for _, seconds in asked) * 1000 if asked else 0
     note = (
         f"{ROUNDS} interleaved rounds, {bench_http.CLIENTS} clients × {bench_http.SECONDS:g} s, "
-        f"gunicorn {bench_http.WORKERS} workers + 1 task worker"
+        f"gunicorn {bench_http.WORKERS} workers + 1 task worker (nice {WORKER_NICE})"
     )
     return [
         (
