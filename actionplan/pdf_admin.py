@@ -96,7 +96,7 @@ class PlanPDFAdminMixin:
     def get_urls(self):
         urls = [
             path(
-                "<path:object_id>/pdf/<str:kind>/",
+                "<int:object_id>/pdf/<str:kind>/",
                 self.admin_site.admin_view(admin_plan_pdf),
                 name="actionplan_actionplan_pdf",
             ),

@@ -353,3 +353,16 @@ def test_render_document_runs_in_the_worker_through_the_database_backend(
     stored = AdoptedPlanDocument.objects.get(language="sv")
     assert b"".join(response.streaming_content) == bytes(stored.pdf)
     assert bytes(stored.pdf).startswith(b"%PDF-")
+
+
+def test_a_plan_id_that_is_not_a_number_is_not_found_not_an_error(plan, editor):
+    """The admin's PDF address took any text as the plan's id and answered 500."""
+    from django.test import Client
+
+    client = Client(raise_request_exception=False)
+    client.force_login(editor)
+    url = reverse("admin:actionplan_actionplan_pdf", args=[plan.pk, Kind.FOLLOW_UP])
+    answer = client.get(url.replace(f"/{plan.pk}/", "/not-a-number/"))
+    # The admin's own fallback for an unknown object: back to the list with a message.
+    assert answer.status_code in (302, 404)
+    assert not RenderJob.objects.exists()
