@@ -28,6 +28,7 @@ name from the browser (the file a forged name points at is read and then deleted
 
 from __future__ import annotations
 
+import abc
 import contextlib
 import hashlib
 import logging
@@ -153,7 +154,7 @@ class ImportResourceMixin:
 # --- importers -------------------------------------------------------------------------
 
 
-class Importer:
+class Importer(abc.ABC):
     """One kind of import: what it reads, who may run it, and into what."""
 
     kind: str = ""
@@ -161,6 +162,7 @@ class Importer:
     required_columns: tuple[str, ...] = ()
     optional_columns_ignored: tuple[str, ...] = ()  # read past (e.g. columns of a download)
 
+    @abc.abstractmethod
     def may_import(self, user, target) -> bool:
         raise NotImplementedError
 
@@ -171,18 +173,23 @@ class Importer:
         """Why nothing can be imported into the target now, or None."""
         return None
 
+    @abc.abstractmethod
     def resource(self, *, target, user, table: Table):
         raise NotImplementedError
 
+    @abc.abstractmethod
     def upload_url(self, target) -> str:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def done_url(self, target) -> str:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def title(self, target) -> str:
         raise NotImplementedError
 
+    @abc.abstractmethod
     def url_name(self, target, suffix: str) -> tuple[str, list]:
         raise NotImplementedError
 

@@ -26,6 +26,7 @@ document is being prepared (:func:`preparing_response`).
 
 from __future__ import annotations
 
+import abc
 import hashlib
 import logging
 from collections.abc import Iterable
@@ -51,7 +52,7 @@ RETRY_AFTER_SECONDS = 60
 ERROR_LENGTH = 2_000
 
 
-class Renderer:
+class Renderer(abc.ABC):
     """One kind of document: what it renders, its content version, and the render itself."""
 
     kind: str = ""
@@ -59,14 +60,17 @@ class Renderer:
     #: ``AdoptedPlanDocument``); the job then holds no copy of the bytes.
     keeps_result: bool = True
 
+    @abc.abstractmethod
     def get_target(self, target_id: int | None):
         raise NotImplementedError
 
+    @abc.abstractmethod
     def content_version(self, target, language: str) -> str:
         """A short text that changes whenever anything the document shows changes; cheap
         (aggregates over the rows, see :func:`rows_version`), never the HTML."""
         raise NotImplementedError
 
+    @abc.abstractmethod
     def render(self, target, language: str, job: RenderJob) -> bytes:
         raise NotImplementedError
 
