@@ -40,6 +40,12 @@ def status_band(programme, goals=None, goal=None):
 
 
 @register.filter
+def responsible_on(action, date):
+    """``{{ action|responsible_on:plan.names_on }}``: ``Action.responsible_on``."""
+    return action.responsible_on(date)
+
+
+@register.filter
 def toc_page(pages: dict | None, anchor: str):
     """The page an anchor starts on, in a PDF rendered in parts (actionplan/pdf.py)."""
     return (pages or {}).get(anchor, "")
