@@ -507,14 +507,19 @@ class ActionQuerySet(models.QuerySet):
         plan and lead party (one join), the goals the user may see (one query) and partners
         (one query)."""
         return self.select_related("plan", "lead_organisation").prefetch_related(
+            # Ordered by their own columns: the Meta orderings ("programme", "action") join
+            # the programme, or the action and its plan, to each query for the same order.
             models.Prefetch(
                 "goals",
-                queryset=DevelopmentGoal.objects.visible_to(user).only(
-                    "id", "slug", "order", "title", "title_sv", "title_en", "programme_id"
-                ),
+                queryset=DevelopmentGoal.objects.visible_to(user)
+                .only("id", "slug", "order", "title", "title_sv", "title_en", "programme_id")
+                .order_by("order"),
             ),
             models.Prefetch(
-                "partners", queryset=ActionPartner.objects.select_related("organisation")
+                "partners",
+                queryset=ActionPartner.objects.select_related("organisation").order_by(
+                    "organisation__order", "organisation__name"
+                ),
             ),
         )
 

@@ -46,7 +46,8 @@ class SubTargetQuerySet(PublishableQuerySet):
         return self.prefetch_related(
             Prefetch(
                 "measurements",
-                queryset=Measurement.objects.published(),
+                # Its own column: ordering by "sub_target" would join three tables for it.
+                queryset=Measurement.objects.published().order_by("period_year"),
                 to_attr="published_measurements",
             )
         )
@@ -57,7 +58,9 @@ class SubTargetQuerySet(PublishableQuerySet):
         return self.with_published_measurements().prefetch_related(
             Prefetch(
                 "assessments",
-                queryset=Assessment.objects.published().select_related("author_organisation"),
+                queryset=Assessment.objects.published()
+                .select_related("author_organisation")
+                .order_by("-assessed_on", "-pk"),
                 to_attr="published_assessments",
             )
         )

@@ -243,7 +243,9 @@ class Vision(Publishable):
 
 class DevelopmentGoalQuerySet(PublishableQuerySet):
     def for_programme(self, programme):
-        return self.filter(programme=programme)
+        # In the programme's order: the same as Meta.ordering within one programme, without
+        # the join to the programme table that ordering by "programme" costs every query.
+        return self.filter(programme=programme).order_by("order")
 
     def with_sub_targets(self, user=None):
         """Goals with their visible 2030 sub-targets and what those targets' status shows:
@@ -256,19 +258,27 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
         sub_target_model = self.model.sub_targets.rel.related_model
         measurement_model = sub_target_model.measurements.rel.related_model
         assessment_model = sub_target_model.assessments.rel.related_model
-        sub_targets = sub_target_model.objects.visible_below(user).prefetch_related(
-            Prefetch(
-                "measurements",
-                queryset=measurement_model.objects.filter(is_published=True),
-                to_attr="published_measurements",
-            ),
-            Prefetch(
-                "assessments",
-                queryset=assessment_model.objects.filter(is_published=True).select_related(
-                    "author_organisation"
+        # Ordered by their own columns: the Meta orderings ("goal__programme", "sub_target")
+        # would join two or three tables to each of these queries for the same order.
+        sub_targets = (
+            sub_target_model.objects.visible_below(user)
+            .order_by("order")
+            .prefetch_related(
+                Prefetch(
+                    "measurements",
+                    queryset=measurement_model.objects.filter(is_published=True).order_by(
+                        "period_year"
+                    ),
+                    to_attr="published_measurements",
                 ),
-                to_attr="published_assessments",
-            ),
+                Prefetch(
+                    "assessments",
+                    queryset=assessment_model.objects.filter(is_published=True)
+                    .select_related("author_organisation")
+                    .order_by("-assessed_on", "-pk"),
+                    to_attr="published_assessments",
+                ),
+            )
         )
         return self.prefetch_related(Prefetch("sub_targets", queryset=sub_targets))
 
@@ -305,11 +315,13 @@ class DevelopmentGoal(Publishable):
 
 class StrategyQuerySet(PublishableQuerySet):
     def for_programme(self, programme):
-        return self.filter(programme=programme)
+        return self.filter(programme=programme).order_by("order")  # as for goals
 
     def with_sub_strategies(self, user=None):
         return self.prefetch_related(
-            Prefetch("sub_strategies", queryset=SubStrategy.objects.visible_below(user))
+            Prefetch(
+                "sub_strategies", queryset=SubStrategy.objects.visible_below(user).order_by("order")
+            )
         )
 
 
@@ -383,11 +395,13 @@ class SubStrategy(Publishable):
 
 class ChapterQuerySet(PublishableQuerySet):
     def for_programme(self, programme):
-        return self.filter(programme=programme)
+        return self.filter(programme=programme).order_by("number")  # as for goals
 
     def with_sections(self, user=None):
         return self.prefetch_related(
-            Prefetch("sections", queryset=ChapterSection.objects.visible_below(user))
+            Prefetch(
+                "sections", queryset=ChapterSection.objects.visible_below(user).order_by("order")
+            )
         )
 
 
