@@ -16,8 +16,10 @@ PDF/A-3a with the plan's data attached and the decision in its metadata
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
@@ -291,12 +293,12 @@ def render_plan_pdf(document: PDFDocument) -> bytes:
     A plan of more than ``PDF_PART_ACTIONS`` actions is laid out part by part – the front
     (cover, contents, summary), each goal's actions in slices of that many, the
     communication plan, the funding, each party's appendix in slices – and the parts are
-    merged into one tagged PDF (``flemingsberg.pdf.merge_tagged_pdfs``): WeasyPrint holds one
-    part's layout at a time, so memory stays bounded whatever the plan's size. The contents
-    then give the other parts' first pages as numbers, and the footer says "page n".
+    merged into one tagged PDF (``flemingsberg.pdf.merge_tagged_pdfs``). Each part goes to
+    a temporary file as soon as it is laid out and the merge streams from those files to
+    another, so WeasyPrint holds one part's layout at a time and no list of parts' bytes
+    grows: memory stays bounded whatever the plan's size. The contents then give the other
+    parts' first pages as numbers, and the footer says "page n".
     """
-    from io import BytesIO
-
     from pypdf import PdfReader
 
     context = document.context
@@ -308,30 +310,37 @@ def render_plan_pdf(document: PDFDocument) -> bytes:
     # page meets it) without the attachments and the decision: the first part carries those.
     rest = replace(document.archival, attachments=()) if document.archival else None
 
-    def render(part: dict, **extra) -> bytes:
-        return render_pdf(
-            replace(
-                document,
-                context={**context, "part": part, **extra},
-                archival=document.archival if part["kind"] == "front" else rest,
+    with tempfile.TemporaryDirectory(prefix="plan-pdf-") as directory:
+
+        def render(number: int, part: dict, **extra) -> tuple[Path, int]:
+            """Lay out one part into its file; the file and its number of pages."""
+            path = Path(directory) / f"part-{number:04d}.pdf"
+            path.write_bytes(
+                render_pdf(
+                    replace(
+                        document,
+                        context={**context, "part": part, **extra},
+                        archival=document.archival if part["kind"] == "front" else rest,
+                    )
+                )
             )
-        )
+            return path, len(PdfReader(path).pages)
 
-    def pages(pdf: bytes) -> int:
-        return len(PdfReader(BytesIO(pdf)).pages)
-
-    anchors = ("anchor", "section_anchor")
-    placeholder = {part[key]: "000" for part in parts for key in anchors if part.get(key)}
-    front_pages = pages(render(parts[0], toc_pages=placeholder))
-    rendered, toc_pages, page = [], {}, front_pages + 1
-    for part in parts[1:]:
-        part["page_start"] = page
-        pdf = render(part)
-        toc_pages.update({part[key]: page for key in anchors if part.get(key)})
-        page += pages(pdf)
-        rendered.append(pdf)
-    front = render(parts[0], toc_pages=toc_pages)
-    return merge_tagged_pdfs([front, *rendered])
+        anchors = ("anchor", "section_anchor")
+        placeholder = {part[key]: "000" for part in parts for key in anchors if part.get(key)}
+        _, front_pages = render(0, parts[0], toc_pages=placeholder)
+        files, toc_pages, page = [], {}, front_pages + 1
+        for number, part in enumerate(parts[1:], start=1):
+            part["page_start"] = page
+            path, pages = render(number, part)
+            toc_pages.update({part[key]: page for key in anchors if part.get(key)})
+            page += pages
+            files.append(path)
+        front, _ = render(0, parts[0], toc_pages=toc_pages)
+        merged = Path(directory) / "merged.pdf"
+        with merged.open("wb") as target:
+            merge_tagged_pdfs([front, *files], target)
+        return merged.read_bytes()
 
 
 def _parts(context: dict, size: int) -> list[dict]:
