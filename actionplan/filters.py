@@ -10,6 +10,7 @@ from __future__ import annotations
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
+from flemingsberg.cache import memoised
 from programme.models import DevelopmentGoal, Organisation, Strategy
 
 from .models import Action, ActionStatus
@@ -71,6 +72,14 @@ class ActionFilter(django_filters.FilterSet):
             # Named as they were when the plan was made (Stockholms läns landsting in 2007).
             names_on = plan.names_on
             party.label_from_instance = lambda organisation: organisation.name_on(names_on)
+            for name in ("goal", "strategy", "party"):
+                field = self.form.fields[name]
+                # The same options for everyone on the plan's page (public rows only): listed
+                # once per content version and language, not queried on every render. iter():
+                # list() of the choices themselves would first count them, a query each.
+                field.widget.choices = memoised(
+                    f"plan-filter-{name}", lambda field=field: list(iter(field.choices)), plan.pk
+                )
 
     def filter_goal(self, queryset, name, value):
         return queryset.serving_goal(value)

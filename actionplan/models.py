@@ -17,6 +17,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.db.models import Count, Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from flemingsberg.links import cached_reverse
@@ -186,8 +187,13 @@ class ActionPlanQuerySet(models.QuerySet):
         tests), and every page showing one carries a DEMO banner; ``latest_adopted``
         prefers a real plan over a demo one.
         """
-        return self.filter(
-            status__in=ActionPlan.PUBLIC_STATUSES, programme__in=Programme.objects.public()
+        return self.filter(self.public_q())
+
+    def public_q(self, prefix: str = "") -> Q:
+        """``public()`` as a condition on the plans ``prefix`` leads to (``"plan__"``),
+        joined to the programme's own (``PublishableQuerySet.public_q``)."""
+        return Q(**{f"{prefix}status__in": ActionPlan.PUBLIC_STATUSES}) & (
+            Programme.objects.public_q(f"{prefix}programme__")
         )
 
     def visible_to(self, user):
@@ -441,8 +447,11 @@ class ActionQuerySet(models.QuerySet):
         return self.filter(plan=plan)
 
     def public(self):
-        """Actions of public plans (built on ``ActionPlan.objects.public()``)."""
-        return self.filter(plan__in=ActionPlan.objects.public())
+        """Actions of public plans (built on ``ActionPlan.objects.public_q()``)."""
+        return self.filter(self.public_q())
+
+    def public_q(self, prefix: str = "") -> Q:
+        return ActionPlan.objects.public_q(f"{prefix}plan__")
 
     def visible_to(self, user):
         if roles.may_preview_drafts(user):
@@ -682,6 +691,19 @@ class Action(DecisionContent, models.Model):
         """The title, marked [DEMO] when the action belongs to a demo plan."""
         return _demo_marked(self.title, self.plan.is_demo)
 
+    def responsible_on(self, date: datetime.date | None) -> str:
+        """Who answers for the action, named as on ``date`` (``plan.names_on``): the lead
+        party, then "; " and the co-responsible ones (``partners`` prefetched), or "the
+        parties jointly" when none is named. Text, escaped where it is shown; one function
+        rather than a template include per row, which cost a page of 25 actions 16 ms."""
+        lead = self.lead_organisation.display_name_on(date) if self.lead_organisation else ""
+        partners = ", ".join(
+            partner.organisation.display_name_on(date) for partner in self.partners.all()
+        )
+        if lead and partners:
+            return f"{lead}; {partners}"
+        return lead or partners or gettext("the parties jointly")
+
     def is_owned_by(self, scope: roles.Scope) -> bool:
         if self.lead_organisation_id == scope.organisation_id:
             return True
@@ -766,7 +788,7 @@ class OfActionQuerySet(models.QuerySet):
     """Rows that belong to an action: public, and owned, as their action is."""
 
     def public(self):
-        return self.filter(action__in=Action.objects.public())
+        return self.filter(Action.objects.public_q("action__"))
 
     def owned_by(self, scope: roles.Scope):
         return self.filter(action__in=Action.objects.owned_by(scope))
@@ -895,8 +917,8 @@ class FollowUpUpdate(OfAction, models.Model):
 
 class CommunicationActivityQuerySet(models.QuerySet):
     def public(self):
-        """Activities of public plans (built on ``ActionPlan.objects.public()``)."""
-        return self.filter(plan__in=ActionPlan.objects.public())
+        """Activities of public plans (built on ``ActionPlan.objects.public_q()``)."""
+        return self.filter(ActionPlan.objects.public_q("plan__"))
 
     def modifiable_by(self, user):
         return roles.scope(user, "change", CommunicationActivity).filter(self)

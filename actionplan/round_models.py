@@ -47,9 +47,9 @@ class FollowUpRoundQuerySet(models.QuerySet):
         return self.filter(status=FollowUpRound.Status.CLOSED)
 
     def public(self):
-        """Closed rounds of public plans (built on ``ActionPlan.objects.public()``): an
+        """Closed rounds of public plans (built on ``ActionPlan.objects.public_q()``): an
         open round, or any round of a draft plan, is never public."""
-        return self.closed().filter(plan__in=_plan_model().objects.public())
+        return self.closed().filter(_plan_model().objects.public_q("plan__"))
 
     def for_plan(self, plan):
         return self.filter(plan=plan)

@@ -12,7 +12,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import get_language
 
-from flemingsberg.cache import cache_public_page
+from flemingsberg.cache import cache_public_page, memoised
 from flemingsberg.models import RenderJob
 from programme import roles
 from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy
@@ -148,7 +148,9 @@ def plan_detail(request, year: int | None = None):
             "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
             "funding_recommended": any(item.is_recommendation for item in funding),
             "programme_without_plan": _programme_without_plan(plan),
-            **_stored_document(plan),
+            # The same for every filter and page of the plan: once per content version (a
+            # stored document, or a job queued with the adoption, changes the content).
+            **memoised("plan-document", lambda: _stored_document(plan), plan.pk),
             # Closed rounds of a public plan only (never an open one, never a draft's).
             "rounds": list(
                 FollowUpRound.objects.public().filter(plan=plan).order_by("-closed_at", "-pk")

@@ -56,6 +56,7 @@ import threading
 import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -73,6 +74,7 @@ VERSION_KEY = "public-page:version"
 # Headers a cached copy keeps; the middleware adds the rest (CSP, security headers) each time.
 # Content-Disposition: the open-data downloads keep their file name.
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Vary")
+T = TypeVar("T")
 
 
 class _LocalState:
@@ -85,6 +87,7 @@ class _LocalState:
         # Incremented by each change inside a transaction not yet committed (see docstring).
         self.uncommitted = 0
         self.pages: OrderedDict[str, tuple[bytes, list[tuple[str, str]]]] = OrderedDict()
+        self.memo: OrderedDict[str, object] = OrderedDict()  # see memoised()
 
     def forget_version(self) -> None:
         with self.lock:
@@ -104,7 +107,21 @@ class _LocalState:
             while len(self.pages) > settings.PUBLIC_PAGE_LOCAL_ENTRIES:
                 self.pages.popitem(last=False)
 
+    def get_memo(self, key: str):
+        with self.lock:
+            value = self.memo.get(key, _MISSING)
+            if value is not _MISSING:
+                self.memo.move_to_end(key)
+            return value
 
+    def put_memo(self, key: str, value) -> None:
+        with self.lock:
+            self.memo[key] = value
+            while len(self.memo) > settings.PUBLIC_MEMO_ENTRIES:
+                self.memo.popitem(last=False)
+
+
+_MISSING = object()
 _local = _LocalState()
 
 
@@ -159,6 +176,31 @@ def content_changed() -> None:
         _local.uncommitted += 1
     if not _uncommitted_change():
         transaction.on_commit(_bump_version, robust=True)
+
+
+def memoised(name: str, compute: Callable[[], T], *parts) -> T:
+    """``compute()`` once per content version, language and ``parts`` in this process.
+
+    For what is derived from the published content alone and shown on several public pages –
+    the status band of the home page and the goal pages, in the page's language – so that
+    a page the page cache does not hold (another page, another filter, the first visitor
+    after a change) does not work it out again. Never for what depends on the visitor:
+    callers memoise for anonymous visitors only (staff previews show drafts). The same
+    invalidation as the cached pages (``content_changed``): a committed change retires every
+    value at once; inside our own transaction, each change starts a new generation. Kept in
+    memory, at most ``PUBLIC_MEMO_ENTRIES`` values (0 turns it off).
+    """
+    if not settings.PUBLIC_MEMO_ENTRIES:
+        return compute()
+    generation = str(content_version())
+    if _uncommitted_change():
+        generation = f"uncommitted:{_local.uncommitted}:{generation}"
+    key = "\0".join((generation, get_language() or "", name, *map(str, parts)))
+    value = _local.get_memo(key)
+    if value is _MISSING:
+        value = compute()
+        _local.put_memo(key, value)
+    return value
 
 
 def _normalised_query(request: HttpRequest, params: tuple[str, ...]) -> QueryDict:

@@ -377,8 +377,8 @@ class SubTarget(Publishable):
         queryset = manager.all()
         if not hasattr(queryset, "public"):
             return []
-        # select_related: an action's URL names its plan's year.
-        return queryset.public().select_related("plan")
+        # select_related: an action's URL names its plan's year. Newest plan first.
+        return queryset.public().select_related("plan").order_by("-plan__year", "number", "pk")
 
 
 class MeasurementQuerySet(PublishableQuerySet):

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from django.db.models import Count
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, render
 
@@ -62,9 +63,28 @@ def overview(request):
     )
 
 
+# The contributing actions a sub-target's page lists; the rest are one link away, on each
+# plan's page filtered by the goal (a goal of a 1,000-action plan can have hundreds).
+ACTIONS_SHOWN = 10
+
+
 @cache_public_page
 def sub_target_detail(request, slug: str):
+    """Queries: the sub-target with goal, programme and measuring organisation; its published
+    values; its published assessments; the contributing actions shown; their count per plan."""
     sub_target = _get_sub_target_or_404(request, slug)
+    actions = sub_target.contributing_actions()
+    shown = list(actions[:ACTIONS_SHOWN])
+    per_plan = (
+        list(
+            actions.order_by()
+            .values("plan__year", "plan__is_demo")
+            .annotate(count=Count("pk"))
+            .order_by("-plan__year", "plan__is_demo")
+        )
+        if len(shown) == ACTIONS_SHOWN
+        else []
+    )
     return render(
         request,
         "indicators/sub_target_detail.html",
@@ -73,7 +93,9 @@ def sub_target_detail(request, slug: str):
             "progress": sub_target.progress,
             "measurements": sub_target.get_published_measurements(),
             "assessments": sub_target.get_published_assessments(),
-            "actions": sub_target.contributing_actions(),
+            "actions": shown,
+            # Only when more than the shown ones exist: each plan's count, with a link.
+            "actions_per_plan": per_plan,
         },
     )
 

@@ -29,13 +29,28 @@ class PublishableQuerySet(models.QuerySet):
     def public(self):
         """What anonymous visitors may see: published, and the parent public too (a goal of
         an unpublished programme is not public). The model names its parent in
-        ``public_parent``; each level builds on the one above."""
-        rows = self.published()
+        ``public_parent``; each level builds on the one above (``public_q``)."""
+        return self.filter(self.public_q())
+
+    def public_q(self, prefix: str = "") -> Q:
+        """``public()`` as a condition on the rows ``prefix`` leads to (``"goal__"`` from a
+        sub-target): this row published and its parent's ``public_q`` one step further.
+        Joins along the foreign keys rather than nested ``IN`` subqueries: the same rows,
+        at a fraction of the cost of compiling the query (a page builds ten of them)."""
+        condition = Q(**{f"{prefix}is_published": True})
         parent = getattr(self.model, "public_parent", None)
         if parent:
             parent_model = self.model._meta.get_field(parent).related_model
-            rows = rows.filter(**{f"{parent}__in": parent_model.objects.public()})
-        return rows
+            condition &= parent_model.objects.public_q(f"{prefix}{parent}__")
+        return condition
+
+    def visible_below(self, user):
+        """Rows reached from a parent already fetched through ``visible_to(user)`` (a
+        prefetch): staff see them all, everyone else the published ones – the parent's
+        own visibility is settled, so it is not checked again."""
+        if roles.may_preview_drafts(user):
+            return self
+        return self.published()
 
     def visible_to(self, user):
         """Staff preview drafts on the public pages; everyone else sees public rows."""
@@ -241,7 +256,7 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
         sub_target_model = self.model.sub_targets.rel.related_model
         measurement_model = sub_target_model.measurements.rel.related_model
         assessment_model = sub_target_model.assessments.rel.related_model
-        sub_targets = sub_target_model.objects.visible_to(user).prefetch_related(
+        sub_targets = sub_target_model.objects.visible_below(user).prefetch_related(
             Prefetch(
                 "measurements",
                 queryset=measurement_model.objects.filter(is_published=True),
@@ -294,7 +309,7 @@ class StrategyQuerySet(PublishableQuerySet):
 
     def with_sub_strategies(self, user=None):
         return self.prefetch_related(
-            Prefetch("sub_strategies", queryset=SubStrategy.objects.visible_to(user))
+            Prefetch("sub_strategies", queryset=SubStrategy.objects.visible_below(user))
         )
 
 
@@ -372,7 +387,7 @@ class ChapterQuerySet(PublishableQuerySet):
 
     def with_sections(self, user=None):
         return self.prefetch_related(
-            Prefetch("sections", queryset=ChapterSection.objects.visible_to(user))
+            Prefetch("sections", queryset=ChapterSection.objects.visible_below(user))
         )
 
 

@@ -220,3 +220,31 @@ def test_list_queries_do_not_grow_with_1000_actions(
     assert len(response.context["page"].object_list) == 25
     print("queries per page:", len(small.captured_queries))
     assert len(small.captured_queries) <= 15
+
+
+def test_filter_choices_are_listed_once_per_content_version(
+    visitor, make_plan, parties, programme, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # every request renders
+    plan = make_plan(year=2026, status=ActionPlan.Status.ADOPTED)
+    _bulk_actions(plan, 3, parties, list(programme.goals.all()))
+    url = _url("actionplan:index")
+    with CaptureQueriesContext(connection) as first:
+        visitor.get(url)
+    with CaptureQueriesContext(connection) as again:
+        html = visitor.get(url + "?party=botkyrka").content.decode()
+
+    # The goals, strategies and parties offered are not queried again (a chosen party is
+    # still looked up to validate it: one query), and the choice shows as selected.
+    def tables(queries, table):
+        return [q["sql"] for q in queries if f'FROM "{table}"' in q["sql"]]
+
+    assert tables(first, "programme_strategy") and tables(first, "programme_developmentgoal")
+    assert not tables(again, "programme_strategy")
+    (party,) = tables(again, "programme_organisation")  # the chosen party, validated
+    assert '"slug" = ' in party
+    assert '<option value="botkyrka" selected>Botkyrka kommun</option>' in html
+    assert html.count('<option value="mal-') == programme.goals.count()

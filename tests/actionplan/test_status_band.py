@@ -175,3 +175,64 @@ def make_real_plan(programme_content, parties):
         return plan
 
     return make
+
+
+# The band's HTML is memoised per content version and language for anonymous visitors
+# (flemingsberg.cache.memoised); the page cache is off here so that each request renders.
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+def test_band_is_worked_out_once_per_content_version_for_visitors(
+    visitor, programme_content, make_real_plan, no_page_cache
+):
+    plan = make_real_plan(year=2026)
+    goal_url = programme_content.goals.get(order=1).get_absolute_url()
+    for url in ("/", goal_url):
+        with CaptureQueriesContext(connection) as first:
+            html = visitor.get(url).content.decode()
+        with CaptureQueriesContext(connection) as again:
+            assert visitor.get(url).content.decode() == html
+        # The band's three queries (plan in force, its status counts, its latest round)
+        # are not run again; the home page and each goal page have their own band.
+        assert len(again) == len(first) - 3, url
+        assert not any("actionplan_followupround" in query["sql"] for query in again)
+    assert "segment-ongoing" not in _band(visitor.get("/").content.decode())
+    # A saved change retires it: the next render shows the new state.
+    plan.actions.update(status="ongoing", progress=40)  # no signal …
+    assert "segment-ongoing" not in _band(visitor.get("/").content.decode())
+    plan.actions.get().save()  # … a save sends one
+    assert "segment-ongoing" in _band(visitor.get("/").content.decode())
+
+
+def test_band_is_memoised_per_language(visitor, programme_content, no_page_cache):
+    assert "Ingen handlingsplan" in _band(visitor.get("/").content.decode())
+    assert "No action plan" in _band(visitor.get("/en/").content.decode())
+    assert "Ingen handlingsplan" in _band(visitor.get("/").content.decode())
+
+
+def test_staff_band_is_never_memoised_nor_shown_to_visitors(
+    visitor, editor_client, programme_content, no_page_cache
+):
+    # A draft sub-target shows in the editor's band (a preview) and never in a visitor's:
+    # had the editor's band been memoised, the visitor would be served it.
+    sub_target = SubTarget.objects.filter(goal__programme=programme_content).first()
+    sub_target.statement_sv = "Utkast till delmål"
+    sub_target.is_published = False
+    sub_target.save()
+    assert "Utkast till delmål" in _band(editor_client.get("/").content.decode())
+    assert "Utkast till delmål" not in _band(visitor.get("/").content.decode())
+    # And the other way round: the editor's band is worked out, not the visitor's memo.
+    SubTarget.objects.filter(pk=sub_target.pk).update(statement_sv="Nytt utkast")  # no signal
+    assert "Nytt utkast" in _band(editor_client.get("/").content.decode())
+
+
+def test_memo_off_works_it_out_each_time(visitor, programme_content, no_page_cache, settings):
+    settings.PUBLIC_MEMO_ENTRIES = 0
+    visitor.get("/")
+    with CaptureQueriesContext(connection) as queries:
+        visitor.get("/")
+    assert any("actionplan_actionplan" in query["sql"] for query in queries)

@@ -1,6 +1,7 @@
 """Public indicator pages: overview, sub-target page, goal page; drafts only for staff."""
 
 import datetime
+import re
 import xml.etree.ElementTree as ET
 
 import pytest
@@ -145,3 +146,49 @@ def test_sub_target_page_lists_actions_of_adopted_plans_only(visitor, sub_target
     assert "Bygg bostäder" in html
     assert public.get_absolute_url() in html
     assert "Utkastsåtgärd" not in html
+
+
+def _plan_with_actions(programme, goal, year: int, count: int, **plan_fields):
+    from actionplan.models import Action, ActionPlan
+
+    plan = ActionPlan.objects.create(
+        programme=programme,
+        year=year,
+        title=f"Handlingsplan {year}",
+        status=ActionPlan.Status.ADOPTED,
+        decision=coordination_decision(datetime.date(year - 1, 12, 1)),
+        **plan_fields,
+    )
+    for number in range(1, count + 1):
+        action = Action.objects.create(plan=plan, number=f"{number:02}", title=f"Åtgärd {number}")
+        action.goals.add(goal)
+    return plan
+
+
+def test_sub_target_page_lists_ten_contributing_actions_and_links_to_the_rest(
+    visitor, sub_target, django_assert_max_num_queries
+):
+    # A goal of a big plan can have hundreds of actions: the page lists ten, newest plan
+    # first, and says how many each plan has, linking to that plan filtered by the goal.
+    _plan_with_actions(sub_target.goal.programme, sub_target.goal, 2026, 12)
+    _plan_with_actions(sub_target.goal.programme, sub_target.goal, 2025, 3, is_demo=True)
+    # 1–3 as above; 4 the ten actions shown; 5 the number of actions per plan.
+    with django_assert_max_num_queries(5):
+        html = visitor.get(sub_target.get_absolute_url()).content.decode()
+    section = html[html.index('id="actions-title"') : html.index('id="method"')]
+    # The ten shown are the newest plan's.
+    assert len(re.findall(r'href="/handlingsplan/2026/atgarder/\d+/"', section)) == 10
+    assert not re.findall(r'href="/handlingsplan/2025/atgarder/\d+/"', section)
+    assert "Åtgärd 10" in section and "Åtgärd 11" not in section
+    goal = sub_target.goal.slug
+    assert f'/2026/?goal={goal}">Alla 12 åtgärder i handlingsplan 2026 som bidrar' in section
+    assert f'/2025/?goal={goal}">Alla 3 åtgärder i handlingsplan 2025 som bidrar' in section
+    assert section.count("badge-demo") == 1  # the demo plan's link says DEMO
+
+
+def test_sub_target_page_with_few_actions_lists_them_all_without_links(visitor, sub_target):
+    _plan_with_actions(sub_target.goal.programme, sub_target.goal, 2026, 3)
+    html = visitor.get(sub_target.get_absolute_url()).content.decode()
+    section = html[html.index('id="actions-title"') : html.index('id="method"')]
+    assert len(re.findall(r'href="/handlingsplan/2026/atgarder/\d+/"', section)) == 3
+    assert "?goal=" not in section
