@@ -2,12 +2,13 @@
 
 One gunicorn (``benchmarks.wsgi``: the portal plus ``/bench/fortunes/``, see
 ``benchmarks.fortunes``), production settings with the page cache off
-(``PUBLIC_PAGE_CACHE_SECONDS=0``), the bench database (1,000 demo actions). For each public
-page, in ``ROUNDS`` interleaved rounds: the page under load, then the Fortunes view under the
-same load. Per request: the CPU time the gunicorn workers spent (user + system, from
-/proc, divided by the requests answered – the database server's CPU is not in it), and the
-page's throughput as a share of the Fortunes view's. Median and spread (min–max) of the
-rounds.
+(``PUBLIC_PAGE_CACHE_SECONDS=0``), once as served and once cold (``PUBLIC_MEMO_ENTRIES=0``:
+nothing memoised, as the first render after a change), the bench database (1,000 demo
+actions). For each public page, in ``ROUNDS`` interleaved rounds: the page under load, then
+the Fortunes view under the same load. Per request: the CPU time the gunicorn workers spent
+(user + system, from /proc, divided by the requests answered – the database server's CPU is
+not in it), and the page's throughput as a share of the Fortunes view's. Median and spread
+(min–max) of the rounds.
 """
 
 from __future__ import annotations
@@ -96,17 +97,29 @@ def run() -> list[tuple[str, str, str]]:
 
     database.prepare()
     rows: list[tuple[str, str, str]] = []
+    # Twice: as served (what several pages share memoised per content version,
+    # flemingsberg.cache.memoised), then cold (nothing memoised: the first render after a
+    # change).
+    for memo, label in (("200", "uncached"), ("0", "uncached, cold")):
+        rows += _run(memo, label)
+    return rows
+
+
+def _run(memo: str, label: str) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = []
     with tempfile.TemporaryDirectory(prefix="bench-uncached-") as tmp:
         work = Path(tmp)
         environment = _environment(work)
         environment["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
+        environment["PUBLIC_MEMO_ENTRIES"] = memo
         _manage(environment, "collectstatic", "--no-input")
         pages = [page for page in _pages_and_queries(environment) if page["status"] == 200]
         port, server = start_server(environment)
         try:
             _load(port, FORTUNES)  # warm up every worker
             setup = (
-                f"cache off; gunicorn {WORKERS} workers, {CLIENTS} clients × {SECONDS:g} s, "
+                f"page cache off, memo {'on' if int(memo) else 'off'}; "
+                f"gunicorn {WORKERS} workers, {CLIENTS} clients × {SECONDS:g} s, "
                 f"{ROUNDS} rounds page/Fortunes interleaved, median (min–max)"
             )
             fortunes_cpu: list[float] = []
@@ -122,7 +135,7 @@ def run() -> list[tuple[str, str, str]]:
                     ratios.append(measured["rps"] / yardstick["rps"] if yardstick["rps"] else 0)
                 rows.append(
                     (
-                        f"uncached {page['name']} {page['url']}",
+                        f"{label} {page['name']} {page['url']}",
                         f"{_spread(cpu, '{:.1f}')} ms CPU/request; "
                         f"{_spread(ratios, '{:.2f}')} of Fortunes' req/s",
                         f"{statistics.median(rps):.0f} req/s; goal ≤ 10 ms CPU; {setup}",
@@ -130,7 +143,7 @@ def run() -> list[tuple[str, str, str]]:
                 )
             rows.append(
                 (
-                    f"uncached Fortunes-style view {FORTUNES} (bench only)",
+                    f"{label} Fortunes-style view {FORTUNES} (bench only)",
                     f"{_spread(fortunes_cpu, '{:.1f}')} ms CPU/request",
                     "one query, sorted, one template; benchmarks/fortunes.py",
                 )
