@@ -3,7 +3,10 @@
 Both documents are built from one context (:func:`plan_pdf_context`), fetched in a fixed
 number of queries whatever the number of actions, and rendered by ``flemingsberg.pdf``
 from ``templates/actionplan/pdf/``. The sub-targets' charts are the web pages' own SVG
-(``indicators.charts.sub_target_chart``), embedded inline.
+(``indicators.charts.sub_target_chart``), embedded inline. A plan of more than
+``PDF_PART_ACTIONS`` actions is laid out in parts (:func:`render_plan_pdf`): its context
+holds light rows for the summary, and each part fetches its own slice of actions in full
+(a fixed number of queries per part), so memory does not grow with the plan.
 
 When a plan is adopted, the task worker keeps its action-plan PDF (both languages,
 :func:`store_adopted_plan_document`, queued by ``actionplan.renders``) as
@@ -16,8 +19,11 @@ PDF/A-3a with the plan's data attached and the decision in its metadata
 from __future__ import annotations
 
 import hashlib
+import tempfile
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field, replace
+from functools import partial
+from pathlib import Path
 
 from django.conf import settings
 from django.db import models, transaction
@@ -86,36 +92,34 @@ def _status_counts(actions) -> dict[str, int]:
     return {value: counter.get(value, 0) for value in ActionStatus.values}
 
 
-def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
-    """Everything both documents show, in a fixed number of queries (listed below).
+@dataclass(slots=True)
+class ActionRow:
+    """An action of a plan laid out in parts, as its summary counts it: no goals, partners
+    or follow-ups (those of a part's own slice are fetched for that part only, see
+    :func:`part_actions`). ``status``, ``progress`` and ``latest_update`` are there for an
+    overlay to replace, as on a full action."""
 
-    ``overlay(actions, sub_targets)``, when given, replaces the live follow-up state of
-    the fetched rows before anything is counted or grouped: a follow-up round's report
-    puts its snapshot there (``actionplan.round_report``).
+    pk: int
+    number: str
+    title: str
+    status: str
+    progress: int | None
+    lead_organisation_id: int | None
+    latest_update: object = None
 
-    Queries: goals (1), their published sub-targets (1), measurements (1) and assessments
-    with their organisations (1); actions with lead organisation (1), their goals (1),
-    partners with organisations (1) and follow-up updates (1); communication activities (1)
-    and their responsible parties (joined); funding (1); the parties (1); for the coverage
-    tables the strategies (1) and the actions' strategies and sub-strategies (2). The
-    grouping below is Python over those rows.
-    """
-    programme = plan.programme
-    goals = list(
-        DevelopmentGoal.objects.public()
-        .for_programme(programme)
-        .prefetch_related(
-            Prefetch(
-                "sub_targets",
-                queryset=SubTarget.objects.public()
-                .select_related("measuring_organisation")
-                .with_status(),
-            )
-        )
-    )
+
+def laid_out_in_parts(plan: ActionPlan) -> bool:
+    """Whether the plan's documents are laid out in parts (``render_plan_pdf``): more than
+    ``PDF_PART_ACTIONS`` actions (1 query)."""
+    return Action.objects.in_plan(plan).count() > settings.PDF_PART_ACTIONS
+
+
+def _full_actions(plan: ActionPlan, actions: models.QuerySet) -> list[Action]:
+    """The actions with what the documents show of each, in their order (4 queries: with
+    their lead organisation, their public goals, partners with organisations, follow-up
+    updates)."""
     actions = list(
-        Action.objects.in_plan(plan)
-        .select_related("lead_organisation")
+        actions.select_related("lead_organisation")
         .prefetch_related(
             Prefetch(
                 "goals",
@@ -142,6 +146,80 @@ def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
             action.updates_newest_first[0] if action.updates_newest_first else None
         )
         action.partner_list = list(action.partners.all())
+    return actions
+
+
+def part_actions(plan: ActionPlan, rows: list[ActionRow], *, overlay=None) -> list[Action]:
+    """The full actions of one part's slice of rows, in the rows' order (4 queries), with
+    the overlay the whole document has (``plan_pdf_context``)."""
+    actions = _full_actions(plan, Action.objects.filter(pk__in=[row.pk for row in rows]))
+    if overlay is not None:
+        overlay(actions, [])
+    return actions
+
+
+def plan_pdf_context(plan: ActionPlan, *, overlay=None, in_parts: bool = False) -> dict:
+    """Everything both documents show, in a fixed number of queries (listed below).
+
+    ``overlay(actions, sub_targets)``, when given, replaces the live follow-up state of
+    the fetched rows before anything is counted or grouped: a follow-up round's report
+    puts its snapshot there (``actionplan.round_report``).
+
+    Queries: goals (1), their published sub-targets (1), measurements (1) and assessments
+    with their organisations (1); actions with lead organisation (1), their goals (1),
+    partners with organisations (1) and follow-up updates (1); communication activities (1)
+    and their responsible parties (joined); funding (1); the parties (1); for the coverage
+    tables the strategies (1) and the actions' strategies and sub-strategies (2). The
+    grouping below is Python over those rows.
+
+    ``in_parts`` (a plan of thousands, laid out in parts by ``render_plan_pdf``): the
+    actions are rows (:class:`ActionRow`) instead (1 query), their public goals and their
+    partners' organisations ids (1 query each): what the summary counts and groups,
+    without every action's goals, partners and follow-ups as objects. Each part fetches
+    its own slice in full through ``context["load_actions"]`` (:func:`part_actions`), so
+    memory holds one part's actions at a time, whatever the plan's size.
+    """
+    programme = plan.programme
+    goals = list(
+        DevelopmentGoal.objects.public()
+        .for_programme(programme)
+        .prefetch_related(
+            Prefetch(
+                "sub_targets",
+                queryset=SubTarget.objects.public()
+                .select_related("measuring_organisation")
+                .with_status(),
+            )
+        )
+    )
+    if in_parts:
+        actions = [
+            ActionRow(*values)
+            for values in Action.objects.in_plan(plan)
+            .order_by("number", "pk")
+            .values_list("pk", "number", "title", "status", "progress", "lead_organisation_id")
+        ]
+        goals_of: dict[int, list[int]] = defaultdict(list)
+        # Public goals only, as the full actions' prefetch.
+        links = Action.goals.through.objects.filter(
+            action__plan=plan, developmentgoal__in=DevelopmentGoal.objects.public().values("pk")
+        )
+        for action_id, goal_id in links.values_list("action_id", "developmentgoal_id"):
+            goals_of[action_id].append(goal_id)
+        partners_of: dict[int, list[int]] = defaultdict(list)
+        for action_id, organisation_id in (
+            ActionPartner.objects.filter(action__plan=plan)
+            .order_by()
+            .values_list("action_id", "organisation_id")
+        ):
+            partners_of[action_id].append(organisation_id)
+    else:
+        actions = _full_actions(plan, Action.objects.in_plan(plan))
+        goals_of = {action.pk: [goal.pk for goal in action.goals.all()] for action in actions}
+        partners_of = {
+            action.pk: [partner.organisation_id for partner in action.partner_list]
+            for action in actions
+        }
     if overlay is not None:
         overlay(actions, [sub_target for goal in goals for sub_target in goal.sub_targets.all()])
 
@@ -151,7 +229,7 @@ def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
     for action in actions:
         # Every action is in the document: one whose goals are all unpublished is listed
         # with those tied to no goal (the document names no unpublished goal).
-        goal_ids = [goal.pk for goal in action.goals.all() if goal.pk in shown_goals]
+        goal_ids = [goal_id for goal_id in goals_of.get(action.pk, ()) if goal_id in shown_goals]
         for goal_id in goal_ids:
             by_goal[goal_id].append(action)
         if not goal_ids:
@@ -177,11 +255,9 @@ def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
     for action in actions:
         if action.lead_organisation_id in appendices:
             appendices[action.lead_organisation_id].led.append(action)
-        for partner in action.partner_list:
-            if partner.organisation_id in appendices and (
-                partner.organisation_id != action.lead_organisation_id
-            ):
-                appendices[partner.organisation_id].partner.append(action)
+        for organisation_id in partners_of.get(action.pk, ()):
+            if organisation_id in appendices and organisation_id != action.lead_organisation_id:
+                appendices[organisation_id].partner.append(action)
     for appendix in appendices.values():
         appendix.counts = _status_counts([*appendix.led, *appendix.partner])
 
@@ -244,17 +320,19 @@ def plan_pdf_context(plan: ActionPlan, *, overlay=None) -> dict:
             strategies=plan_strategies(plan),
             parties=parties,
             action_ids=[action.pk for action in actions],
-            goals_of={action.pk: {goal.pk for goal in action.goals.all()} for action in actions},
+            goals_of={action.pk: set(goals_of.get(action.pk, ())) for action in actions},
             strategies_of=strategies_of_actions(plan),
             parties_of={
                 action.pk: {
                     *([action.lead_organisation_id] if action.lead_organisation_id else []),
-                    *(partner.organisation_id for partner in action.partner_list),
+                    *partners_of.get(action.pk, ()),
                 }
                 for action in actions
             },
         ),
         "demo_values": any(sub_target.has_demo_values for sub_target in sub_targets),
+        # A part's slice of rows → its full actions (None: the actions are full already).
+        "load_actions": partial(part_actions, plan, overlay=overlay) if in_parts else None,
     }
 
 
@@ -277,7 +355,7 @@ def plan_document(plan: ActionPlan, kind: str, language: str) -> PDFDocument:
         )
         return PDFDocument(
             template=template,
-            context={**plan_pdf_context(plan), "kind": kind},
+            context={**plan_pdf_context(plan, in_parts=laid_out_in_parts(plan)), "kind": kind},
             title=_title(plan, kind),
             language=language,
             subject=plan.title,
@@ -291,47 +369,59 @@ def render_plan_pdf(document: PDFDocument) -> bytes:
     A plan of more than ``PDF_PART_ACTIONS`` actions is laid out part by part – the front
     (cover, contents, summary), each goal's actions in slices of that many, the
     communication plan, the funding, each party's appendix in slices – and the parts are
-    merged into one tagged PDF (``flemingsberg.pdf.merge_tagged_pdfs``): WeasyPrint holds one
-    part's layout at a time, so memory stays bounded whatever the plan's size. The contents
-    then give the other parts' first pages as numbers, and the footer says "page n".
+    merged into one tagged PDF (``flemingsberg.pdf.merge_tagged_pdfs``). Each part goes to
+    a temporary file as soon as it is laid out and the merge streams from those files to
+    another, so WeasyPrint holds one part's layout at a time and no list of parts' bytes
+    grows: memory stays bounded whatever the plan's size. The contents then give the other
+    parts' first pages as numbers, and the footer says "page n".
     """
-    from io import BytesIO
-
     from pypdf import PdfReader
 
     context = document.context
     size = settings.PDF_PART_ACTIONS
-    if context["action_count"] <= size:
+    load_actions = context.get("load_actions")
+    # A context of rows (in_parts) is laid out in parts whatever its count has become.
+    if load_actions is None and context["action_count"] <= size:
         return render_pdf(document)
     parts = _parts(context, size)
     # Parts after the first are the same variant (PDF/A-3a for an archival copy, so every
     # page meets it) without the attachments and the decision: the first part carries those.
     rest = replace(document.archival, attachments=()) if document.archival else None
 
-    def render(part: dict, **extra) -> bytes:
-        return render_pdf(
-            replace(
-                document,
-                context={**context, "part": part, **extra},
-                archival=document.archival if part["kind"] == "front" else rest,
+    with tempfile.TemporaryDirectory(prefix="plan-pdf-") as directory:
+
+        def render(number: int, part: dict, **extra) -> tuple[Path, int]:
+            """Lay out one part into its file; the file and its number of pages. A part of
+            a long plan's rows gets its actions in full here, let go once it is laid out."""
+            if load_actions is not None and "actions" in part:
+                part = {**part, "actions": load_actions(part["actions"])}
+            path = Path(directory) / f"part-{number:04d}.pdf"
+            path.write_bytes(
+                render_pdf(
+                    replace(
+                        document,
+                        context={**context, "part": part, **extra},
+                        archival=document.archival if part["kind"] == "front" else rest,
+                    )
+                )
             )
-        )
+            return path, len(PdfReader(path).pages)
 
-    def pages(pdf: bytes) -> int:
-        return len(PdfReader(BytesIO(pdf)).pages)
-
-    anchors = ("anchor", "section_anchor")
-    placeholder = {part[key]: "000" for part in parts for key in anchors if part.get(key)}
-    front_pages = pages(render(parts[0], toc_pages=placeholder))
-    rendered, toc_pages, page = [], {}, front_pages + 1
-    for part in parts[1:]:
-        part["page_start"] = page
-        pdf = render(part)
-        toc_pages.update({part[key]: page for key in anchors if part.get(key)})
-        page += pages(pdf)
-        rendered.append(pdf)
-    front = render(parts[0], toc_pages=toc_pages)
-    return merge_tagged_pdfs([front, *rendered])
+        anchors = ("anchor", "section_anchor")
+        placeholder = {part[key]: "000" for part in parts for key in anchors if part.get(key)}
+        _, front_pages = render(0, parts[0], toc_pages=placeholder)
+        files, toc_pages, page = [], {}, front_pages + 1
+        for number, part in enumerate(parts[1:], start=1):
+            part["page_start"] = page
+            path, pages = render(number, part)
+            toc_pages.update({part[key]: page for key in anchors if part.get(key)})
+            page += pages
+            files.append(path)
+        front, _ = render(0, parts[0], toc_pages=toc_pages)
+        merged = Path(directory) / "merged.pdf"
+        with merged.open("wb") as target:
+            merge_tagged_pdfs([front, *files], target)
+        return merged.read_bytes()
 
 
 def _parts(context: dict, size: int) -> list[dict]:

@@ -382,11 +382,13 @@ def round_document(
     round: FollowUpRound, language: str, summary: RoundSummary | None = None
 ) -> PDFDocument:
     """The round's report in ``language``: the summary first, then the follow-up report."""
-    from .pdf import Kind, plan_pdf_context
+    from .pdf import Kind, laid_out_in_parts, plan_pdf_context
 
     with translation.override(language):
         summary = summary or round_summary(round)
-        context = plan_pdf_context(round.plan, overlay=_snapshot_overlay(round))
+        context = plan_pdf_context(
+            round.plan, overlay=_snapshot_overlay(round), in_parts=laid_out_in_parts(round.plan)
+        )
         return PDFDocument(
             template="actionplan/pdf/round_report.html",
             context={

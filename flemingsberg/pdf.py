@@ -31,14 +31,15 @@ Every document (the programme, an action plan, a follow-up report) goes through
 from __future__ import annotations
 
 import datetime
+import gc
 import hashlib
 import io
 import mimetypes
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from urllib.parse import unquote, urlsplit
 
 from django.conf import settings
@@ -366,90 +367,347 @@ def render_archival_pdf(
     return render_pdf(replace(document, archival=archival))
 
 
-def merge_tagged_pdfs(parts: list[bytes]) -> bytes:
-    """One PDF of several WeasyPrint documents rendered one after the other (a very long
-    document in parts, so that a render's memory is bounded by a part's, not the whole's).
+def merge_tagged_pdfs(parts: Sequence[str | Path], target: BinaryIO) -> None:
+    """Write one PDF of several WeasyPrint documents rendered one after the other (a very
+    long document in parts, so that a render's memory is bounded by a part's, not the
+    whole's) to ``target``; ``parts`` are the parts' files, the first one the document's
+    front.
 
     The first part is the document: its catalog (language, metadata, XMP, output intent,
-    embedded files) and document information stay as they are. Each further part's pages
-    are appended with their structure (their elements become children of the first part's
-    ``Document`` element, the parent-tree keys renumbered) and their outline entries, so the
-    whole stays tagged and navigable. Parts after the first must link only within
-    themselves (they have no internal links today).
+    embedded files, named destinations), its structure root and its document information
+    stay as WeasyPrint wrote them. Each further part's pages are appended with their
+    structure (their elements become children of the first part's ``Document`` element,
+    the parent-tree keys renumbered) and their outline entries (after the first part's,
+    with their destinations as written), so the whole stays tagged and navigable. Parts
+    after the first must link only within themselves (they have no internal links today):
+    their catalogs, and with them their named destinations, are left out.
+
+    The merge streams: each part is read, its objects written to ``target`` under new
+    numbers and the part let go before the next is opened, so memory holds one part's
+    objects and the few lists that span the parts (the pages, the ``Document`` element's
+    children, the parent tree's keys, the top-level outline entries), whatever the number
+    of parts. The objects go into compressed object streams, as WeasyPrint writes them,
+    so the whole is about the size of its parts together.
     """
-    from pypdf import PdfReader, PdfWriter
-    from pypdf.generic import ArrayObject, DictionaryObject, NameObject, NumberObject
+    from pypdf import PdfReader
+    from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
-    if len(parts) == 1:
-        return parts[0]
-    writer = PdfWriter(clone_from=io.BytesIO(parts[0]))
-    first_info = PdfReader(io.BytesIO(parts[0])).metadata
-    structure = writer.root_object["/StructTreeRoot"].get_object()
-    document = structure["/K"][0].get_object()
-    document_ref = structure["/K"][0]
-    numbers = structure["/ParentTree"].get_object()["/Nums"]
-    next_key = max(int(key) for key in numbers[::2]) + 1 if numbers else 0
+    out = _StreamingPDF(target)
+    merged = {
+        key: out.allocate()
+        for key in ("catalog", "pages", "structure", "document", "parent_tree", "outlines", "info")
+    }
+    page_refs: list[IndirectObject] = []
+    document_kids: list[Any] = []
+    parent_numbers: list[tuple[int, IndirectObject]] = []
+    outline_items: list[tuple[IndirectObject, DictionaryObject]] = []
+    outline_count = 0
+    first: dict[str, Any] = {}
+    key_offset = 0
+    for index, path in enumerate(parts):
+        reader = PdfReader(path)
+        if index == 0:
+            out.start(reader.pdf_header)
+        root = reader.trailer["/Root"]
+        structure = root["/StructTreeRoot"]
+        document = structure["/K"][0]
+        parent_tree = structure["/ParentTree"].get_object()
+        outlines = root.get("/Outlines")
+        special = {
+            root.indirect_reference.idnum: merged["catalog"],
+            structure.indirect_reference.idnum: merged["structure"],
+            document.idnum: merged["document"],
+        }
+        if parent_tree.indirect_reference is not None:
+            special[parent_tree.indirect_reference.idnum] = merged["parent_tree"]
+        if outlines is not None:
+            special[outlines.indirect_reference.idnum] = merged["outlines"]
+        if reader.trailer.raw_get("/Info") is not None:
+            special[reader.trailer.raw_get("/Info").idnum] = merged["info"]
+        nodes = [root.raw_get("/Pages")]
+        while nodes:  # the page tree's nodes: each page's /Parent becomes the merged tree
+            node = nodes.pop()
+            special[node.idnum] = merged["pages"]
+            nodes.extend(kid for kid in node.get_object()["/Kids"] if kid["/Type"] == "/Pages")
+        part = _PartRemapper(out, special, key_offset)
 
-    def reparent(reference, parent) -> None:
-        """Point each cloned element at its parent (the clone left /P out, which would
-        have copied the part's whole tree again)."""
-        element = reference.get_object()
-        element[NameObject("/P")] = parent
-        kids = element.get("/K")
-        for kid in kids if isinstance(kids, ArrayObject) else [kids]:
-            child = kid.get_object() if hasattr(kid, "get_object") else kid
-            if isinstance(child, DictionaryObject) and "/S" in child:  # an element, not MCR/OBJR
-                reparent(kid, reference)
+        # The top-level outline entries are written last, linked across the parts.
+        entries = []
+        item = outlines.raw_get("/First") if outlines is not None and "/First" in outlines else None
+        while item is not None:
+            entries.append(item)
+            item = dict.get(item.get_object(), "/Next")  # the reference, not the entry
+        for item in entries:
+            part.defer(item)
+        for item in entries:
+            outline_items.append((part.ref(item), part.remap(item.get_object())))
+        if outlines is not None:
+            outline_count += int(outlines.get("/Count", 0))
 
-    for data in parts[1:]:
-        reader = PdfReader(io.BytesIO(data))
-        first_page = len(writer.pages)
-        for page in reader.pages:
-            added = writer.add_page(page)  # pypdf leaves /StructParents out: set below
-            if "/StructParents" in page:
-                added[NameObject("/StructParents")] = NumberObject(
-                    int(page["/StructParents"]) + next_key
-                )
-            for annotation in added.get("/Annots", []):
-                annotation = annotation.get_object()
-                if "/StructParent" in annotation:
-                    annotation[NameObject("/StructParent")] = NumberObject(
-                        int(annotation["/StructParent"]) + next_key
-                    )
-        source = reader.root_object["/StructTreeRoot"].get_object()
-        source_document = source["/K"][0].get_object()
-        for kid in source_document["/K"]:
-            # Cloned after the pages, so each element's /Pg points at the appended page.
-            reference = kid.clone(writer, ignore_fields=("/P",))
-            reparent(reference, document_ref)
-            document["/K"].append(reference)
-        source_numbers = source["/ParentTree"].get_object()["/Nums"]
-        for key, value in zip(source_numbers[::2], source_numbers[1::2], strict=True):
-            numbers.append(NumberObject(int(key) + next_key))
-            numbers.append(value.clone(writer))
-        if source_numbers:
-            next_key += max(int(key) for key in source_numbers[::2]) + 1
+        page_refs.extend(part.ref(page.indirect_reference) for page in reader.pages)
+        document_kids.extend(part.remap(kid) for kid in document.get_object()["/K"])
+        numbers = _number_tree(parent_tree)
+        for key, value in numbers:
+            if isinstance(value, IndirectObject):
+                reference = part.ref(value)
+            else:  # a direct array: written as an object of its own, kept as a reference
+                reference = part.write_new(part.remap(value))
+            parent_numbers.append((int(key) + key_offset, reference))
+        used = max((int(key) + 1 for key, _ in numbers), default=0)
+        key_offset += max(used, int(structure.get("/ParentTreeNextKey", 0)))
 
-        _append_outline(writer, reader, reader.outline, first_page)
-    structure[NameObject("/ParentTreeNextKey")] = NumberObject(next_key)
-    if first_info:
-        writer.add_metadata(dict(first_info))
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        if index == 0:
+            first = {
+                "catalog": part.remap(root),
+                "structure": part.remap(structure),
+                "document": part.remap(document.get_object()),
+                "info": part.remap(reader.trailer["/Info"]) if "/Info" in reader.trailer else None,
+                "id": part.remap(reader.trailer["/ID"]) if "/ID" in reader.trailer else None,
+            }
+        part.drain(reader)
+        del reader, part
+        gc.collect()  # a reader and its objects refer to each other: free them now
+
+    for position, (reference, entry) in enumerate(outline_items):
+        entry.pop(NameObject("/Prev"), None)
+        entry.pop(NameObject("/Next"), None)
+        if position:
+            entry[NameObject("/Prev")] = outline_items[position - 1][0]
+        if position + 1 < len(outline_items):
+            entry[NameObject("/Next")] = outline_items[position + 1][0]
+        out.write(reference.idnum, entry)
+    outline_root = DictionaryObject({NameObject("/Count"): _number(outline_count)})
+    if outline_items:
+        outline_root[NameObject("/First")] = outline_items[0][0]
+        outline_root[NameObject("/Last")] = outline_items[-1][0]
+    out.write(merged["outlines"].idnum, outline_root)
+    out.write(
+        merged["pages"].idnum,
+        DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/Pages"),
+                NameObject("/Kids"): ArrayObject(page_refs),
+                NameObject("/Count"): _number(len(page_refs)),
+            }
+        ),
+    )
+    document = first["document"]
+    document[NameObject("/K")] = ArrayObject(document_kids)
+    out.write(merged["document"].idnum, document)
+    nums = ArrayObject()
+    for key, value in parent_numbers:
+        nums.extend((_number(key), value))
+    out.write(merged["parent_tree"].idnum, DictionaryObject({NameObject("/Nums"): nums}))
+    structure = first["structure"]
+    structure[NameObject("/K")] = ArrayObject([merged["document"]])
+    structure[NameObject("/ParentTree")] = merged["parent_tree"]
+    structure[NameObject("/ParentTreeNextKey")] = _number(key_offset)
+    out.write(merged["structure"].idnum, structure)
+    catalog = first["catalog"]
+    catalog[NameObject("/Pages")] = merged["pages"]
+    catalog[NameObject("/StructTreeRoot")] = merged["structure"]
+    if outline_items:
+        catalog[NameObject("/Outlines")] = merged["outlines"]
+    out.write(merged["catalog"].idnum, catalog)
+    out.write(merged["info"].idnum, first["info"] or DictionaryObject())
+    out.finish(root=merged["catalog"], info=merged["info"], file_id=first["id"])
 
 
-def _append_outline(writer, reader, items, first_page: int, parent=None) -> None:
-    """A part's outline entries, nested as they were, pointing at its appended pages."""
-    last = None
-    for item in items:
-        if isinstance(item, list):
-            _append_outline(writer, reader, item, first_page, last)
-            continue
-        number = reader.get_destination_page_number(item)
-        last = writer.add_outline_item(
-            title=item.title, page_number=first_page + number, parent=parent
+def _number(value: int):
+    from pypdf.generic import NumberObject
+
+    return NumberObject(value)
+
+
+def _number_tree(node) -> list[tuple[Any, Any]]:
+    """The (key, value) pairs of a number tree, its /Kids followed (ISO 32000 7.9.7)."""
+    pairs = []
+    numbers = node.get("/Nums", [])
+    pairs.extend(zip(numbers[::2], numbers[1::2], strict=True))
+    for kid in node.get("/Kids", []):
+        pairs.extend(_number_tree(kid.get_object()))
+    return pairs
+
+
+class _PartRemapper:
+    """One part's objects under the merged file's numbers: each object of the part is
+    given a new number when first referred to and written once (:meth:`drain`); the
+    part's catalog, page tree, structure root, ``Document`` element, parent tree, outline
+    root and document information stand for the merged file's own (``special``). The
+    parent-tree keys in ``/StructParents`` (pages) and ``/StructParent`` (annotations)
+    move by ``key_offset``."""
+
+    def __init__(self, out: _StreamingPDF, special: dict[int, Any], key_offset: int):
+        self.out = out
+        self.numbers: dict[int, Any] = dict(special)
+        self.pending: list[Any] = []
+        self.key_offset = key_offset
+
+    def ref(self, reference):
+        number = self.numbers.get(reference.idnum)
+        if number is None:
+            number = self.numbers[reference.idnum] = self.out.allocate()
+            self.pending.append((reference, number))
+        return number
+
+    def defer(self, reference) -> None:
+        """Number an object now that the caller writes itself (an outline entry)."""
+        self.numbers.setdefault(reference.idnum, self.out.allocate())
+
+    def remap(self, value):
+        from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
+
+        if isinstance(value, IndirectObject):
+            return self.ref(value)
+        if isinstance(value, DictionaryObject):
+            copy = DictionaryObject()
+            for key, item in value.items():
+                if key in ("/StructParents", "/StructParent") and self.key_offset:
+                    copy[NameObject(key)] = _number(int(item) + self.key_offset)
+                elif not (key == "/Length" and _is_stream(value)):  # set when written
+                    copy[NameObject(key)] = self.remap(value.raw_get(key))
+            return copy
+        if isinstance(value, ArrayObject):
+            return ArrayObject(self.remap(item) for item in value)
+        return value
+
+    def write_new(self, value):
+        reference = self.out.allocate()
+        self.out.write(reference.idnum, value)
+        return reference
+
+    def drain(self, reader) -> None:
+        """Write every object referred to so far, and those they refer to."""
+        from pypdf.generic import NullObject
+
+        while self.pending:
+            source, reference = self.pending.pop()
+            value = reader.get_object(source)
+            if value is None:
+                value = NullObject()
+            if _is_stream(value):
+                self.out.write_stream(reference.idnum, self.remap(value), value._data)
+            else:
+                self.out.write(reference.idnum, self.remap(value))
+
+
+def _is_stream(value) -> bool:
+    from pypdf.generic import StreamObject
+
+    return isinstance(value, StreamObject)
+
+
+class _StreamingPDF:
+    """A PDF written as it goes: stream objects straight to the file, the others gathered
+    into compressed object streams, then a cross-reference stream (PDF 1.5, which PDF/A-3
+    allows). The cross-reference rows are kept as the stream will hold them, 7 bytes per
+    object (type 1: in the file at an offset; type 2: in an object stream at an index;
+    type 0 until written), not as Python objects: a 10,000-action report has 160,000."""
+
+    BATCH = 500
+    ROW = 7  # /W [1 4 2]
+
+    def __init__(self, target: BinaryIO):
+        self.target = target
+        self.position = 0
+        self.count = 1
+        # Object 0 is the head of the free list.
+        self.rows = bytearray(b"\x00\x00\x00\x00\x00\xff\xff")
+        self.batch: list[tuple[int, bytes]] = []
+
+    def allocate(self):
+        from pypdf.generic import IndirectObject
+
+        number = self.count
+        self.count += 1
+        self.rows.extend(bytes(self.ROW))
+        return IndirectObject(number, 0, None)
+
+    def _row(self, number: int, kind: int, first: int, second: int) -> None:
+        start = number * self.ROW
+        self.rows[start : start + self.ROW] = (
+            bytes((kind,)) + first.to_bytes(4, "big") + second.to_bytes(2, "big")
         )
+
+    def _emit(self, data: bytes) -> None:
+        self.target.write(data)
+        self.position += len(data)
+
+    def start(self, header: str) -> None:
+        # The binary comment marks the file as binary (PDF/A wants four bytes above 127).
+        self._emit(header.encode() + b"\n%\xe2\xe3\xcf\xd3\n")
+
+    def write(self, number: int, value) -> None:
+        buffer = io.BytesIO()
+        value.write_to_stream(buffer)
+        self.batch.append((number, buffer.getvalue()))
+        if len(self.batch) >= self.BATCH:
+            self._flush()
+
+    def write_stream(self, number: int, dictionary, data: bytes) -> None:
+        from pypdf.generic import NameObject
+
+        dictionary[NameObject("/Length")] = _number(len(data))
+        buffer = io.BytesIO()
+        buffer.write(f"{number} 0 obj\n".encode())
+        dictionary.write_to_stream(buffer)
+        buffer.write(b"\nstream\n")
+        self._row(number, 1, self.position, 0)
+        self._emit(buffer.getvalue())
+        self._emit(data)
+        self._emit(b"\nendstream\nendobj\n")
+
+    def _flush(self) -> None:
+        import zlib
+
+        from pypdf.generic import DictionaryObject, NameObject
+
+        if not self.batch:
+            return
+        stream = self.allocate()
+        index, body = [], io.BytesIO()
+        for position, (number, data) in enumerate(self.batch):
+            index.append(f"{number} {body.tell()}")
+            body.write(data + b"\n")
+            self._row(number, 2, stream.idnum, position)
+        head = (" ".join(index) + "\n").encode()
+        dictionary = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/ObjStm"),
+                NameObject("/N"): _number(len(self.batch)),
+                NameObject("/First"): _number(len(head)),
+                NameObject("/Filter"): NameObject("/FlateDecode"),
+            }
+        )
+        self.batch = []
+        self.write_stream(stream.idnum, dictionary, zlib.compress(head + body.getvalue()))
+
+    def finish(self, *, root, info, file_id) -> None:
+        import zlib
+
+        from pypdf.generic import ArrayObject, DictionaryObject, NameObject
+
+        self._flush()
+        xref = self.allocate()
+        self._row(xref.idnum, 1, self.position, 0)
+        missing = [n for n in range(1, self.count) if self.rows[n * self.ROW] == 0]
+        if missing:
+            raise ValueError(f"objects numbered but not written: {missing[:10]}")
+        dictionary = DictionaryObject(
+            {
+                NameObject("/Type"): NameObject("/XRef"),
+                NameObject("/Size"): _number(self.count),
+                NameObject("/W"): ArrayObject([_number(1), _number(4), _number(2)]),
+                NameObject("/Root"): root,
+                NameObject("/Info"): info,
+                NameObject("/Filter"): NameObject("/FlateDecode"),
+            }
+        )
+        if file_id is not None:
+            dictionary[NameObject("/ID")] = file_id
+        start = self.position
+        self.write_stream(xref.idnum, dictionary, zlib.compress(bytes(self.rows)))
+        self._emit(f"startxref\n{start}\n%%EOF\n".encode())
 
 
 @cache
