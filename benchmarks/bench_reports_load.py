@@ -28,10 +28,11 @@ ROOT = Path(__file__).resolve().parent.parent
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 REPORT_ACTIONS = int(os.environ.get("BENCH_LOAD_REPORT_ACTIONS", "500"))
 REPORTS = 4
-WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", "0"))
-# BENCH_WORKER_SCHED=idle: the worker under Linux's SCHED_IDLE policy, as the systemd unit in the
-# README runs it (CPUSchedulingPolicy=idle): it gets the CPU only when nothing else wants it.
-WORKER_SCHED = os.environ.get("BENCH_WORKER_SCHED", "idle")
+# The task worker below gunicorn as the README's systemd unit runs it (Nice=10), or with
+# BENCH_WORKER_SCHED=idle under Linux's SCHED_IDLE policy (systemd: CPUSchedulingPolicy=idle),
+# which gives it the CPU only when nothing else wants it.
+WORKER_NICE = int(os.environ.get("BENCH_WORKER_NICE", "10"))
+WORKER_SCHED = os.environ.get("BENCH_WORKER_SCHED", "nice")
 
 
 def _lower_priority() -> None:
