@@ -77,8 +77,37 @@ _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Var
 T = TypeVar("T")
 
 
+class _LRU:
+    """A small least-recently-used map for one process, at most ``limit()`` entries (a
+    setting, read on each put so that tests can change it)."""
+
+    def __init__(self, lock: threading.Lock, limit: Callable[[], int]) -> None:
+        self._lock = lock
+        self._limit = limit
+        self._entries: OrderedDict[str, object] = OrderedDict()
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def get(self, key: str, default=None):
+        with self._lock:
+            value = self._entries.get(key, _MISSING)
+            if value is _MISSING:
+                return default
+            self._entries.move_to_end(key)
+            return value
+
+    def put(self, key: str, value) -> None:
+        with self._lock:
+            self._entries[key] = value
+            self._entries.move_to_end(key)
+            while len(self._entries) > self._limit():
+                self._entries.popitem(last=False)
+
+
 class _LocalState:
-    """This process's memo of the shared version and its LRU of recently served pages."""
+    """This process's memo of the shared version, its LRU of recently served pages and of
+    the values ``memoised()`` keeps."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()
@@ -86,39 +115,12 @@ class _LocalState:
         self.version_read_at = 0.0
         # Incremented by each change inside a transaction not yet committed (see docstring).
         self.uncommitted = 0
-        self.pages: OrderedDict[str, tuple[bytes, list[tuple[str, str]]]] = OrderedDict()
-        self.memo: OrderedDict[str, object] = OrderedDict()  # see memoised()
+        self.pages = _LRU(self.lock, lambda: settings.PUBLIC_PAGE_LOCAL_ENTRIES)
+        self.memo = _LRU(self.lock, lambda: settings.PUBLIC_MEMO_ENTRIES)
 
     def forget_version(self) -> None:
         with self.lock:
             self.version = None
-
-    def get_page(self, key: str):
-        with self.lock:
-            page = self.pages.get(key)
-            if page is not None:
-                self.pages.move_to_end(key)
-            return page
-
-    def put_page(self, key: str, page) -> None:
-        with self.lock:
-            self.pages[key] = page
-            self.pages.move_to_end(key)
-            while len(self.pages) > settings.PUBLIC_PAGE_LOCAL_ENTRIES:
-                self.pages.popitem(last=False)
-
-    def get_memo(self, key: str):
-        with self.lock:
-            value = self.memo.get(key, _MISSING)
-            if value is not _MISSING:
-                self.memo.move_to_end(key)
-            return value
-
-    def put_memo(self, key: str, value) -> None:
-        with self.lock:
-            self.memo[key] = value
-            while len(self.memo) > settings.PUBLIC_MEMO_ENTRIES:
-                self.memo.popitem(last=False)
 
 
 _MISSING = object()
@@ -196,10 +198,10 @@ def memoised(name: str, compute: Callable[[], T], *parts) -> T:
     if _uncommitted_change():
         generation = f"uncommitted:{_local.uncommitted}:{generation}"
     key = "\0".join((generation, get_language() or "", name, *map(str, parts)))
-    value = _local.get_memo(key)
+    value = _local.memo.get(key, _MISSING)
     if value is _MISSING:
         value = compute()
-        _local.put_memo(key, value)
+        _local.memo.put(key, value)
     return value
 
 
@@ -262,27 +264,27 @@ def cache_public_page(
         if _uncommitted_change():
             # Our own transaction changed content: this process's memory only (docstring).
             local_key = f"uncommitted:{_local.uncommitted}:{content_version()}:{key}"
-            cached = _local.get_page(local_key)
+            cached = _local.pages.get(local_key)
             if cached is not None:
                 return _response_from(cached)
             response = view(request, *args, **kwargs)
             if _cacheable(request, response):
-                _local.put_page(local_key, _page_of(response))
+                _local.pages.put(local_key, _page_of(response))
             return response
         version = content_version()
         local_key = f"{version}:{key}"
-        cached = _local.get_page(local_key)
+        cached = _local.pages.get(local_key)
         if cached is None:
             cached = cache.get(key, version=version)
             if cached is not None:
-                _local.put_page(local_key, cached)
+                _local.pages.put(local_key, cached)
         if cached is not None:
             return _response_from(cached)
         response = view(request, *args, **kwargs)
         if _cacheable(request, response):
             page = _page_of(response)
             cache.set(key, page, timeout, version=version)
-            _local.put_page(local_key, page)
+            _local.pages.put(local_key, page)
         return response
 
     return wrapper
