@@ -112,11 +112,12 @@ def _stored_document(plan) -> dict:
 def plan_detail(request, year: int | None = None):
     """The action plan of a year (the latest adopted plan without a year), filterable.
 
-    Queries: plan, years, funding, the filter form's choices (goals, strategies, parties)
-    plus one per filter given, status counts, page count, the page, its goals, its
-    partners, the plan's closed follow-up rounds, whether an archival copy is stored
-    (public plans), and for a plan of a replaced programme whether the current one has an
-    adopted plan: constant in the number of actions.
+    Queries: plan, years, funding, one per filter given, status counts, page count, the
+    page, its goals, its partners, the plan's closed follow-up rounds, and for a plan of a
+    replaced programme whether the current one has an adopted plan: constant in the number
+    of actions. The filter form's choices (goals, strategies, parties) and whether an
+    archival copy is stored (public plans) add four more once per content version
+    (``memoised``).
     """
     plan = _get_plan_or_404(request, year)
     filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)

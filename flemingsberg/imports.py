@@ -164,7 +164,7 @@ class Importer(abc.ABC):
 
     @abc.abstractmethod
     def may_import(self, user, target) -> bool:
-        raise NotImplementedError
+        """Whether ``user`` may import into ``target`` (a rule of ``programme.roles``)."""
 
     def get_target(self, target_id):
         return None
@@ -175,23 +175,23 @@ class Importer(abc.ABC):
 
     @abc.abstractmethod
     def resource(self, *, target, user, table: Table):
-        raise NotImplementedError
+        """The django-import-export resource that reads ``table`` into ``target``."""
 
     @abc.abstractmethod
     def upload_url(self, target) -> str:
-        raise NotImplementedError
+        """Where the upload form for ``target`` is."""
 
     @abc.abstractmethod
     def done_url(self, target) -> str:
-        raise NotImplementedError
+        """Where to go once the import into ``target`` is done."""
 
     @abc.abstractmethod
     def title(self, target) -> str:
-        raise NotImplementedError
+        """The import page's heading for ``target``."""
 
     @abc.abstractmethod
     def url_name(self, target, suffix: str) -> tuple[str, list]:
-        raise NotImplementedError
+        """The admin URL name and arguments of ``target``'s ``suffix`` page."""
 
 
 _importers: dict[str, Importer] = {}

@@ -62,17 +62,16 @@ class Renderer(abc.ABC):
 
     @abc.abstractmethod
     def get_target(self, target_id: int | None):
-        raise NotImplementedError
+        """The object the job's ``target_id`` names (a plan, a round), or None."""
 
     @abc.abstractmethod
     def content_version(self, target, language: str) -> str:
         """A short text that changes whenever anything the document shows changes; cheap
         (aggregates over the rows, see :func:`rows_version`), never the HTML."""
-        raise NotImplementedError
 
     @abc.abstractmethod
     def render(self, target, language: str, job: RenderJob) -> bytes:
-        raise NotImplementedError
+        """The document's PDF bytes, rendered in the worker."""
 
     def title(self, target, language: str) -> str:
         return f"{self.kind} {getattr(target, 'pk', '')}"
