@@ -10,9 +10,11 @@ from django.core.paginator import Paginator
 from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.template import Context
+from django.template.loader import get_template
 from django.utils.translation import get_language
 
-from flemingsberg.cache import cache_public_page, memoised
+from flemingsberg.cache import cache_public_page, memoised, memoised_each
 from flemingsberg.models import RenderJob
 from programme import roles
 from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy
@@ -108,29 +110,83 @@ def _stored_document(plan) -> dict:
     }
 
 
+def _action_rows(user, plan: ActionPlan, pks: list[int]) -> list[dict[str, str]]:
+    """The table row and the card of each action ``pks`` names, in that order.
+
+    A visitor's rows are memoised per action (``memoised_each``): a row is the same on every
+    filter and page that lists it, so only the actions not yet held are fetched (three
+    queries) and rendered. A signed-in user's rows are always worked out (drafts: goals the
+    visitor may not see)."""
+
+    def rows(missing: list[int]) -> dict[int, dict[str, str]]:
+        actions = Action.objects.filter(pk__in=missing).for_listing(user).in_bulk()
+        # The engine's templates and one context for all rows: a backend template's render()
+        # would build a new context for each of them.
+        table_row = get_template("actionplan/includes/action_row.html").template
+        card = get_template("actionplan/includes/action_card.html").template
+        context = Context({"plan": plan})
+        rendered = {}
+        for pk in missing:
+            with context.push(action=actions[pk]):
+                rendered[pk] = {
+                    "table_row": table_row.render(context),
+                    "card": card.render(context),
+                }
+        return rendered
+
+    by_pk = rows(pks) if user.is_authenticated else memoised_each("plan-row", pks, rows, plan.pk)
+    return [by_pk[pk] for pk in pks]
+
+
+def _plan_parts(request, plan: ActionPlan) -> dict:
+    """What the plan page shows the same on every filter and page: the years, the funding,
+    the closed follow-up rounds, the stored document and whether a newer programme is still
+    without a plan. Four to six queries, worked out once per content version for visitors
+    (``memoised``; a stored document, or a job queued with the adoption, changes the
+    content); a signed-in user's are always worked out (drafts' years)."""
+
+    def parts() -> dict:
+        funding = list(
+            plan.funding.select_related("organisation").order_by("year", "organisation__order")
+        )
+        return {
+            "years": list(_years(request)),
+            "funding": funding,
+            "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
+            "funding_recommended": any(item.is_recommendation for item in funding),
+            "programme_without_plan": _programme_without_plan(plan),
+            # Closed rounds of a public plan only (never an open one, never a draft's).
+            "rounds": list(
+                FollowUpRound.objects.public().filter(plan=plan).order_by("-closed_at", "-pk")
+            ),
+            **_stored_document(plan),
+        }
+
+    if request.user.is_authenticated:
+        return parts()
+    return memoised("plan-parts", parts, plan.pk)
+
+
 @cache_public_page(params=(*ActionFilter.base_filters, "page"))
 def plan_detail(request, year: int | None = None):
     """The action plan of a year (the latest adopted plan without a year), filterable.
 
-    Queries: plan, years, funding, one per filter given, status counts, page count, the
-    page, its goals, its partners, the plan's closed follow-up rounds, and for a plan of a
-    replaced programme whether the current one has an adopted plan: constant in the number
-    of actions. The filter form's choices (goals, strategies, parties) and whether an
-    archival copy is stored (public plans) add four more once per content version
-    (``memoised``).
+    Queries: plan, one per filter given, status counts, the page's actions (their number is
+    the status counts' total), and for the actions not memoised (below) the actions, their
+    goals and partners: constant in the number of actions. Worked out once per content
+    version for visitors (``memoised``): the filter form's choices (three queries), the
+    parts every filter and page shares (``_plan_parts``) and each action's row.
     """
     plan = _get_plan_or_404(request, year)
     filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
     actions = filters.qs
     status_counts = actions.status_counts()
-    page = Paginator(
-        actions.for_listing(request.user).order_by("number", "pk"), PAGE_SIZE
-    ).get_page(request.GET.get("page"))
+    paginator = Paginator(actions.order_by("number", "pk").values_list("pk", flat=True), PAGE_SIZE)
+    # The same actions as the counts: their total is the count the paginator would query.
+    paginator.count = sum(status_counts.values())
+    page = paginator.get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    funding = list(
-        plan.funding.select_related("organisation").order_by("year", "organisation__order")
-    )
     return render(
         request,
         "actionplan/plan_detail.html",
@@ -139,23 +195,13 @@ def plan_detail(request, year: int | None = None):
             "form": filters.form,
             "filtered": filters.active,
             "page": page,
+            "rows": _action_rows(request.user, plan, list(page.object_list)),
             "status_counts": [
                 (ActionStatus(value).label, value, count) for value, count in status_counts.items()
             ],
-            "total": sum(status_counts.values()),
+            "total": paginator.count,
             "query": query.urlencode(),
-            "years": _years(request),
-            "funding": funding,
-            "funding_total": sum(item.amount_sek for item in funding) if len(funding) > 1 else 0,
-            "funding_recommended": any(item.is_recommendation for item in funding),
-            "programme_without_plan": _programme_without_plan(plan),
-            # The same for every filter and page of the plan: once per content version (a
-            # stored document, or a job queued with the adoption, changes the content).
-            **memoised("plan-document", lambda: _stored_document(plan), plan.pk),
-            # Closed rounds of a public plan only (never an open one, never a draft's).
-            "rounds": list(
-                FollowUpRound.objects.public().filter(plan=plan).order_by("-closed_at", "-pk")
-            ),
+            **_plan_parts(request, plan),
         },
     )
 

@@ -75,6 +75,7 @@ VERSION_KEY = "public-page:version"
 # Content-Disposition: the open-data downloads keep their file name.
 _KEPT_HEADERS = ("Content-Type", "Content-Disposition", "Content-Language", "Vary")
 T = TypeVar("T")
+K = TypeVar("K")
 
 
 class _LRU:
@@ -180,6 +181,17 @@ def content_changed() -> None:
         transaction.on_commit(_bump_version, robust=True)
 
 
+def _memo_generation() -> str | None:
+    """The part of a memo key that retires every value at a change; None when memoising is
+    off (``PUBLIC_MEMO_ENTRIES`` = 0)."""
+    if not settings.PUBLIC_MEMO_ENTRIES:
+        return None
+    generation = str(content_version())
+    if _uncommitted_change():
+        generation = f"uncommitted:{_local.uncommitted}:{generation}"
+    return "\0".join((generation, get_language() or ""))
+
+
 def memoised(name: str, compute: Callable[[], T], *parts) -> T:
     """``compute()`` once per content version, language and ``parts`` in this process.
 
@@ -192,17 +204,28 @@ def memoised(name: str, compute: Callable[[], T], *parts) -> T:
     value at once; inside our own transaction, each change starts a new generation. Kept in
     memory, at most ``PUBLIC_MEMO_ENTRIES`` values (0 turns it off).
     """
-    if not settings.PUBLIC_MEMO_ENTRIES:
-        return compute()
-    generation = str(content_version())
-    if _uncommitted_change():
-        generation = f"uncommitted:{_local.uncommitted}:{generation}"
-    key = "\0".join((generation, get_language() or "", name, *map(str, parts)))
-    value = _local.memo.get(key, _MISSING)
-    if value is _MISSING:
-        value = compute()
-        _local.memo.put(key, value)
-    return value
+    return memoised_each(name, [""], lambda keys: {"": compute()}, *parts)[""]
+
+
+def memoised_each(
+    name: str, keys: Iterable[K], compute: Callable[[list[K]], dict[K, T]], *parts
+) -> dict[K, T]:
+    """``memoised()`` for many values of one kind at once, such as one row per action: the
+    values held for ``keys``, and ``compute(missing)`` – one call, with the keys not held, in
+    their order – for the rest (so that what is held is never fetched again)."""
+    keys = list(keys)
+    generation = _memo_generation()
+    if generation is None:
+        return compute(keys)
+    prefix = "\0".join((generation, name, *map(str, parts), ""))
+    values = {key: _local.memo.get(f"{prefix}{key}", _MISSING) for key in keys}
+    missing = [key for key, value in values.items() if value is _MISSING]
+    if missing:
+        computed = compute(missing)
+        for key in missing:
+            _local.memo.put(f"{prefix}{key}", computed[key])
+        values.update(computed)
+    return values
 
 
 def _normalised_query(request: HttpRequest, params: tuple[str, ...]) -> QueryDict:

@@ -344,9 +344,10 @@ PUBLIC_PAGE_CACHE_SECONDS = env_int("PUBLIC_PAGE_CACHE_SECONDS", 0 if DEBUG else
 # shared content version (a change reaches other processes within this time).
 PUBLIC_PAGE_LOCAL_ENTRIES = env_int("PUBLIC_PAGE_LOCAL_ENTRIES", 500)
 PUBLIC_PAGE_VERSION_SECONDS = float(env("PUBLIC_PAGE_VERSION_SECONDS") or 1.0)
-# Parts shared by several public pages (the status band), memoised per content version in
-# each process (flemingsberg.cache.memoised); 0 turns it off.
-PUBLIC_MEMO_ENTRIES = env_int("PUBLIC_MEMO_ENTRIES", 200)
+# Parts shared by several public pages (the status band, the plan page's rows: ~1.4 KB each, so
+# 5,000 is at most ~7 MB per process), memoised per content version in each process
+# (flemingsberg.cache.memoised); 0 turns it off.
+PUBLIC_MEMO_ENTRIES = env_int("PUBLIC_MEMO_ENTRIES", 5000)
 
 # Spreadsheet imports (actions of a plan, measurements; flemingsberg/spreadsheets.py): what
 # is refused before it is read, and above how many rows an import runs as a task.

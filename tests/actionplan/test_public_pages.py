@@ -104,7 +104,8 @@ def test_status_counts(visitor, plans):
 def test_filters_combine_in_shareable_urls(visitor, plans, query, expected):
     response = visitor.get(_url("actionplan:year", year=2026) + "?" + query)
     assert response.status_code == 200
-    assert {a.number for a in response.context["page"].object_list} == expected
+    listed = Action.objects.filter(pk__in=response.context["page"].object_list)
+    assert set(listed.values_list("number", flat=True)) == expected
     assert sum(n for _label, _value, n in response.context["status_counts"]) == len(expected)
 
 
@@ -202,8 +203,9 @@ def test_list_queries_do_not_grow_with_1000_actions(
     goals = list(programme.goals.all())
     _bulk_actions(plan, 30, parties, goals)
     url = _url("actionplan:index") + "?party=huddinge&status=planned&goal=mal-1&page=2"
-    # Queries: plan; filter choices validated (goal, party); status counts; paginator count;
-    # the page; its goals; its partners; funding; years; the form's choice lists rendered
+    # Queries: plan; filter choices validated (goal, party); status counts (their total is
+    # the paginator's count); the page's action pks; those actions, their goals, their
+    # partners (rows not yet memoised); funding; years; the form's choice lists rendered
     # (goals, strategies, parties); the plan's closed follow-up rounds; session/user none
     # for a visitor.
     from django.db import connection
@@ -248,3 +250,88 @@ def test_filter_choices_are_listed_once_per_content_version(
     assert '"slug" = ' in party
     assert '<option value="botkyrka" selected>Botkyrka kommun</option>' in html
     assert html.count('<option value="mal-') == programme.goals.count()
+
+
+# Each action's row (table row and card) is memoised per content version and language for
+# visitors (actionplan.views._action_rows); the page cache is off here so that each request
+# renders.
+
+
+@pytest.fixture
+def no_page_cache(settings):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+
+
+def _rows_fetched(queries) -> list[str]:
+    """The queries that fetch actions for their rows (the page's own query reads pks only)."""
+    return [
+        query["sql"]
+        for query in queries
+        if 'FROM "actionplan_action"' in query["sql"] and '"title_sv"' in query["sql"]
+    ]
+
+
+def test_action_rows_are_memoised_per_action_for_visitors(visitor, plans, no_page_cache):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    url = _url("actionplan:year", year=2026)
+    with CaptureQueriesContext(connection) as first:
+        html = visitor.get(url).content.decode()
+    assert _rows_fetched(first)
+    with CaptureQueriesContext(connection) as again:
+        assert visitor.get(url).content.decode() == html
+    # Queries: the plan, the status counts, the page's action pks – nothing else (the rows,
+    # the funding, years and rounds are memoised; the counts' total is the page count).
+    assert len(again) == 3, [query["sql"] for query in again]
+    # Another filter that lists some of the same actions fetches none of them again.
+    with CaptureQueriesContext(connection) as filtered:
+        assert plans["a2"].title in visitor.get(url + "?party=huddinge").content.decode()
+    assert not _rows_fetched(filtered)
+    # A saved change retires the rows: the next render shows it.
+    Action.objects.filter(pk=plans["a1"].pk).update(title_sv="Utan signal")
+    assert "Utan signal" not in visitor.get(url).content.decode()
+    action = Action.objects.get(pk=plans["a1"].pk)
+    action.save()
+    assert "Utan signal" in visitor.get(url).content.decode()
+
+
+def test_action_rows_are_memoised_per_language(visitor, plans, no_page_cache):
+    sv = visitor.get(_url("actionplan:year", year=2026)).content.decode()
+    en = visitor.get(_url("actionplan:year", "en", year=2026)).content.decode()
+    again = visitor.get(_url("actionplan:year", year=2026)).content.decode()
+    for html, status in ((sv, "Pågående"), (en, "Ongoing"), (again, "Pågående")):
+        assert f'<span class="status status-ongoing">{status}</span></td>' in html
+    with translation.override("en"):
+        english_link = plans["a1"].get_absolute_url()
+    assert f'href="{english_link}"' in en and f'href="{english_link}"' not in again
+
+
+def test_staff_rows_are_never_memoised_nor_shown_to_visitors(
+    visitor, editor_client, plans, no_page_cache
+):
+    # A draft goal shows in the editor's rows (a preview) and never in a visitor's: had the
+    # editor's rows been memoised, the visitor would be served them.
+    goal = plans["a2"].goals.get()
+    goal.is_published = False
+    goal.save()
+    url = _url("actionplan:year", year=2026)
+    goal_link = f'<a href="{goal.get_absolute_url()}" title="'
+    assert goal_link in editor_client.get(url).content.decode()
+    assert goal_link not in visitor.get(url).content.decode()
+    # And the other way round: the editor's rows are worked out, not the visitor's memo.
+    Action.objects.filter(pk=plans["a2"].pk).update(title_sv="Nytt utkast")  # no signal
+    assert "Nytt utkast" in editor_client.get(url).content.decode()
+    assert "Nytt utkast" not in visitor.get(url).content.decode()
+
+
+def test_action_rows_memo_off_fetches_them_each_time(visitor, plans, no_page_cache, settings):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_MEMO_ENTRIES = 0
+    url = _url("actionplan:year", year=2026)
+    visitor.get(url)
+    with CaptureQueriesContext(connection) as again:
+        visitor.get(url)
+    assert _rows_fetched(again)
