@@ -33,7 +33,7 @@ DOWNLOAD_NAME = "flemingsberg-2050-indicators"
 
 
 def _get_current_programme_or_404(request) -> Programme:
-    programme = Programme.objects.visible_to(request.user).current()
+    programme = Programme.current_for(request.user)
     if programme is None:
         raise Http404("No programme has been published yet.")
     return programme

@@ -14,6 +14,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
+from flemingsberg.cache import memoised
 from flemingsberg.links import cached_reverse
 
 from . import roles
@@ -198,6 +199,16 @@ class Programme(Publishable):
 
     def __str__(self) -> str:
         return f"{self.title} ({self.version_date:%Y})"
+
+    @classmethod
+    def current_for(cls, user) -> Programme | None:
+        """The current programme as ``user`` may see it. Every public page of the programme
+        and the indicators asks first, so a visitor's is found once per content version
+        (``memoised``; what a page then reads through it, such as the vision, stays with it
+        until the next change)."""
+        if user.is_authenticated:
+            return cls.objects.visible_to(user).current()
+        return memoised("current-programme", lambda: cls.objects.public().current())
 
 
 class MainTask(Publishable):

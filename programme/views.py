@@ -20,7 +20,7 @@ from .models import (
 
 
 def _get_current_programme_or_404(request) -> Programme:
-    programme = Programme.objects.visible_to(request.user).current()
+    programme = Programme.current_for(request.user)
     if programme is None:
         raise Http404("No programme has been published yet.")
     return programme
@@ -99,7 +99,7 @@ def about(request):
         .with_sections(request.user)
     )
     vision = getattr(programme, "vision", None)
-    if vision is not None and not (vision.is_published or request.user.is_staff):
+    if vision is not None and not (vision.is_published or roles.may_preview_drafts(request.user)):
         vision = None
     goals = (
         DevelopmentGoal.objects.visible_to(request.user)

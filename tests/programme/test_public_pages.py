@@ -178,3 +178,48 @@ def test_query_count_does_not_grow_with_goals_or_strategies(
         )
     with django_assert_num_queries(expected):
         assert visitor.get(url).status_code == 200
+
+
+# --- the current programme, once per content version ------------------------------------------
+
+
+def test_current_programme_is_found_once_per_content_version_for_visitors(
+    visitor, build_programme, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # every request renders
+    programme = build_programme()
+    url = _url("programme:goal", "sv", slug="mal-1")
+    with CaptureQueriesContext(connection) as first:
+        visitor.get(url)
+    with CaptureQueriesContext(connection) as again:
+        visitor.get(url)
+    # The first: the ten of QUERIES["goal"]. Again: the goal, sub-targets, values,
+    # assessments, strategies of the goal, the other goals, the goal's actions – not the
+    # programme, nor the status band's plan in force and earlier plan (memoised too).
+    assert len(first) == QUERIES["goal"]
+    assert len(again) == 7, [query["sql"] for query in again]
+    assert not any('FROM "programme_programme"' in query["sql"] for query in again)
+    # A saved change retires it at once: an unpublished programme is gone on the next render.
+    programme.is_published = False
+    programme.save()
+    assert visitor.get(url).status_code == 404
+
+
+def test_staff_flag_without_a_role_never_previews_a_draft_vision(
+    client, editor_client, build_programme
+):
+    from django.contrib.auth import get_user_model
+
+    programme = build_programme()
+    programme.vision.text = "Utkast till vision"
+    programme.vision.is_published = False
+    programme.vision.save()
+    # Staff flag, no role (a role withdrawn): a visitor to the public pages, like on home.
+    no_role = get_user_model().objects.create_user("no-role", password="x", is_staff=True)
+    client.force_login(no_role)
+    for name in ("programme:home", "programme:about"):
+        assert "Utkast till vision" not in client.get(_url(name, "sv")).content.decode(), name
+        assert "Utkast till vision" in editor_client.get(_url(name, "sv")).content.decode(), name
