@@ -443,6 +443,13 @@ def _progress_in_range(prefix: str = "") -> Q:
 
 
 class ActionQuerySet(models.QuerySet):
+    # What a list row shows (for_listing): number, title, status, progress; the plan's year
+    # (the action's URL) and DEMO mark; the lead party whole (its name on a date).
+    LISTED_FIELDS = (
+        *("number", "title", "title_sv", "title_en", "status", "progress"),
+        *("plan__year", "plan__is_demo", "lead_organisation"),
+    )
+
     def in_plan(self, plan):
         return self.filter(plan=plan)
 
@@ -506,21 +513,27 @@ class ActionQuerySet(models.QuerySet):
         """Everything a list row shows, in a fixed number of queries: the action with its
         plan and lead party (one join), the goals the user may see (one query) and partners
         (one query)."""
-        return self.select_related("plan", "lead_organisation").prefetch_related(
-            # Ordered by their own columns: the Meta orderings ("programme", "action") join
-            # the programme, or the action and its plan, to each query for the same order.
-            models.Prefetch(
-                "goals",
-                queryset=DevelopmentGoal.objects.visible_to(user)
-                .only("id", "slug", "order", "title", "title_sv", "title_en", "programme_id")
-                .order_by("order"),
-            ),
-            models.Prefetch(
-                "partners",
-                queryset=ActionPartner.objects.select_related("organisation").order_by(
-                    "organisation__order", "organisation__name"
+        return (
+            self.select_related("plan", "lead_organisation")
+            # Only the columns a row shows: a row is built field by field (modeltranslation's
+            # descriptors on each translated one), and descriptions are long.
+            .only(*self.LISTED_FIELDS)
+            .prefetch_related(
+                # Ordered by their own columns: the Meta orderings ("programme", "action") join
+                # the programme, or the action and its plan, to each query for the same order.
+                models.Prefetch(
+                    "goals",
+                    queryset=DevelopmentGoal.objects.visible_to(user)
+                    .only("id", "slug", "order", "title", "title_sv", "title_en", "programme_id")
+                    .order_by("order"),
                 ),
-            ),
+                models.Prefetch(
+                    "partners",
+                    queryset=ActionPartner.objects.select_related("organisation").order_by(
+                        "organisation__order", "organisation__name"
+                    ),
+                ),
+            )
         )
 
     def compare_plans(self, old: ActionPlan, new: ActionPlan) -> dict[str, ActionQuerySet]:
