@@ -115,8 +115,8 @@ def _action_rows(user, plan: ActionPlan, pks: list[int]) -> list[dict[str, str]]
 
     A visitor's rows are memoised per action (``memoised_each``): a row is the same on every
     filter and page that lists it, so only the actions not yet held are fetched (three
-    queries) and rendered. A signed-in user's rows are always worked out (drafts: goals the
-    visitor may not see)."""
+    queries) and rendered. Staff who preview drafts always work theirs out (goals a visitor
+    may not see)."""
 
     def rows(missing: list[int]) -> dict[int, dict[str, str]]:
         actions = Action.objects.filter(pk__in=missing).for_listing(user).in_bulk()
@@ -134,7 +134,9 @@ def _action_rows(user, plan: ActionPlan, pks: list[int]) -> list[dict[str, str]]
                 }
         return rendered
 
-    by_pk = rows(pks) if user.is_authenticated else memoised_each("plan-row", pks, rows, plan.pk)
+    if roles.may_preview_drafts(user):
+        return [rows(pks)[pk] for pk in pks]
+    by_pk = memoised_each("plan-row", pks, rows, plan.pk)
     return [by_pk[pk] for pk in pks]
 
 
@@ -143,7 +145,7 @@ def _plan_parts(request, plan: ActionPlan) -> dict:
     the closed follow-up rounds, the stored document and whether a newer programme is still
     without a plan. Four to six queries, worked out once per content version for visitors
     (``memoised``; a stored document, or a job queued with the adoption, changes the
-    content); a signed-in user's are always worked out (drafts' years)."""
+    content); staff who preview drafts always work theirs out (drafts' years)."""
 
     def parts() -> dict:
         funding = list(
@@ -162,7 +164,7 @@ def _plan_parts(request, plan: ActionPlan) -> dict:
             **_stored_document(plan),
         }
 
-    if request.user.is_authenticated:
+    if roles.may_preview_drafts(request.user):
         return parts()
     return memoised("plan-parts", parts, plan.pk)
 

@@ -206,7 +206,7 @@ class Programme(Publishable):
         and the indicators asks first, so a visitor's is found once per content version
         (``memoised``; what a page then reads through it, such as the vision, stays with it
         until the next change)."""
-        if user.is_authenticated:
+        if roles.may_preview_drafts(user):
             return cls.objects.visible_to(user).current()
         return memoised("current-programme", lambda: cls.objects.public().current())
 
