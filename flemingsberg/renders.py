@@ -107,18 +107,28 @@ def renderer_for(kind: str) -> Renderer:
 
 
 def rows_version(queryset: models.QuerySet) -> str:
-    """The version of a set of rows, cheaply: for a model with ``updated_at`` one aggregate
+    """The version of a set of rows, cheaply: one aggregate for a model with ``updated_at``
     (how many, the newest change, the sum of the ids – a deletion, an addition and an edit
-    each move one of them); for a small model without it, a hash of the rows' values."""
+    each move one of them) and for a many-to-many table (its rows are only ever added and
+    deleted, never changed, and a new row's id is above every id before it: how many, the
+    sum and the largest id); for a small model with neither, a hash of the rows' values.
+
+    The hash reads the rows in one plain query: ``iterator()`` would read them through a
+    server-side cursor on PostgreSQL, which plans for the first rows and took a plan's goal
+    links 90 ms against 4 ms."""
     model = queryset.model
     field_names = {field.name for field in model._meta.concrete_fields}
+    rows = queryset.order_by()
     if "updated_at" in field_names:
-        row = queryset.order_by().aggregate(n=Count("pk"), newest=Max("updated_at"), ids=Sum("pk"))
+        row = rows.aggregate(n=Count("pk"), newest=Max("updated_at"), ids=Sum("pk"))
         newest = row["newest"].isoformat() if row["newest"] else "-"
         return f"{row['n']}:{newest}:{row['ids'] or 0}"
+    if model._meta.auto_created:  # the table Django made for a ManyToManyField
+        row = rows.aggregate(n=Count("pk"), ids=Sum("pk"), top=Max("pk"))
+        return f"{row['n']}:{row['ids'] or 0}:{row['top'] or 0}"
     digest = hashlib.sha256()
     columns = [field.attname for field in model._meta.concrete_fields]
-    for values in queryset.order_by("pk").values_list(*columns).iterator(chunk_size=2_000):
+    for values in rows.order_by("pk").values_list(*columns):
         digest.update(repr(values).encode())
     return digest.hexdigest()[:16]
 

@@ -119,6 +119,18 @@ def test_the_key_changes_with_the_content_and_is_computed_without_html(plan, mon
     assert renders.content_key(renderer, plan, "en") != key()
 
 
+def test_the_key_changes_when_an_action_serves_another_goal_instead(plan):
+    # The link tables are versioned by count, sum and largest id, not by their values: the
+    # same number of links, to another goal, must still be a new key.
+    renderer = renders.renderer_for(Kind.FOLLOW_UP)
+    action = Action.objects.filter(plan=plan).first()
+    first, second = DevelopmentGoal.objects.filter(programme=plan.programme)[:2]
+    action.goals.set([first])
+    before = renders.content_key(renderer, plan, "sv")
+    action.goals.set([second])
+    assert renders.content_key(renderer, plan, "sv") != before
+
+
 def test_the_content_version_takes_the_same_queries_for_3_and_30_actions(
     plan, django_assert_num_queries
 ):
