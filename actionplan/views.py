@@ -135,8 +135,9 @@ def _action_rows(user, plan: ActionPlan, pks: list[int]) -> list[dict[str, str]]
         return rendered
 
     if roles.may_preview_drafts(user):
-        return [rows(pks)[pk] for pk in pks]
-    by_pk = memoised_each("plan-row", pks, rows, plan.pk)
+        by_pk = rows(pks)
+    else:
+        by_pk = memoised_each("plan-row", pks, rows, plan.pk)
     return [by_pk[pk] for pk in pks]
 
 

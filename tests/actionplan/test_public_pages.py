@@ -317,7 +317,13 @@ def test_staff_rows_are_never_memoised_nor_shown_to_visitors(
     goal.save()
     url = _url("actionplan:year", year=2026)
     goal_link = f'<a href="{goal.get_absolute_url()}" title="'
-    assert goal_link in editor_client.get(url).content.decode()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert goal_link in editor_client.get(url).content.decode()
+    # All of the page's actions in one query, not one per action.
+    assert len(_rows_fetched(queries)) == 1
     assert goal_link not in visitor.get(url).content.decode()
     # And the other way round: the editor's rows are worked out, not the visitor's memo.
     Action.objects.filter(pk=plans["a2"].pk).update(title_sv="Nytt utkast")  # no signal
