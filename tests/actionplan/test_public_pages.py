@@ -1,6 +1,8 @@
 import datetime
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -208,9 +210,6 @@ def test_list_queries_do_not_grow_with_1000_actions(
     # partners (rows not yet memoised); funding; years; the form's choice lists rendered
     # (goals, strategies, parties); the plan's closed follow-up rounds; session/user none
     # for a visitor.
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as small:
         assert visitor.get(url).status_code == 200
     _bulk_actions(make_plan(year=2025, status=ActionPlan.Status.SUPERSEDED), 10, parties, goals)
@@ -227,9 +226,6 @@ def test_list_queries_do_not_grow_with_1000_actions(
 def test_filter_choices_are_listed_once_per_content_version(
     visitor, make_plan, parties, programme, settings
 ):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # every request renders
     plan = make_plan(year=2026, status=ActionPlan.Status.ADOPTED)
     _bulk_actions(plan, 3, parties, list(programme.goals.all()))
@@ -272,9 +268,6 @@ def _rows_fetched(queries) -> list[str]:
 
 
 def test_action_rows_are_memoised_per_action_for_visitors(visitor, plans, no_page_cache):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     url = _url("actionplan:year", year=2026)
     with CaptureQueriesContext(connection) as first:
         html = visitor.get(url).content.decode()
@@ -317,9 +310,6 @@ def test_staff_rows_are_never_memoised_nor_shown_to_visitors(
     goal.save()
     url = _url("actionplan:year", year=2026)
     goal_link = f'<a href="{goal.get_absolute_url()}" title="'
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     with CaptureQueriesContext(connection) as queries:
         assert goal_link in editor_client.get(url).content.decode()
     # All of the page's actions in one query, not one per action.
@@ -332,9 +322,6 @@ def test_staff_rows_are_never_memoised_nor_shown_to_visitors(
 
 
 def test_action_rows_memo_off_fetches_them_each_time(visitor, plans, no_page_cache, settings):
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
     settings.PUBLIC_MEMO_ENTRIES = 0
     url = _url("actionplan:year", year=2026)
     visitor.get(url)
