@@ -14,10 +14,10 @@ from django.template import Context
 from django.template.loader import get_template
 from django.utils.translation import get_language
 
-from flemingsberg.cache import cache_public_page, memoised, memoised_each
+from flemingsberg.cache import cache_public_page, memoised_each
 from flemingsberg.models import RenderJob
 from programme import roles
-from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy
+from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy, memoised_for
 
 from .coverage import plan_coverage
 from .filters import ActionFilter
@@ -37,14 +37,26 @@ PAGE_SIZE = 25
 
 
 def _get_plan_or_404(request, year: int | None = None) -> ActionPlan:
-    plans = ActionPlan.objects.visible_to(request.user).select_related(
-        "programme", "decision__organisation"
+    """The plan of ``year`` (a real plan before a demo one of the same year), or without a
+    year the latest adopted one (a real plan before a demo one), as ``latest_adopted``.
+
+    Found in the list of the plans the user may see, in that order: one query, memoised for
+    visitors (``memoised_for``) – every plan page, action page and communication plan asks,
+    and a plan has as many action pages as actions."""
+    plans = memoised_for(
+        request.user,
+        "action-plans",
+        lambda: list(
+            ActionPlan.objects.visible_to(request.user)
+            .select_related("programme", "decision__organisation")
+            .order_by("is_demo", "-year", "-pk")
+        ),
     )
     if year is None:
-        plan = plans.latest_adopted()
+        found = (plan for plan in plans if plan.status == ActionPlan.Status.ADOPTED)
     else:
-        # A real plan before a demo one of the same year.
-        plan = plans.filter(year=year).order_by("is_demo").first()
+        found = (plan for plan in plans if plan.year == year)
+    plan = next(found, None)
     if plan is None:
         raise Http404("No action plan has been adopted for this year.")
     return plan
@@ -165,9 +177,7 @@ def _plan_parts(request, plan: ActionPlan) -> dict:
             **_stored_document(plan),
         }
 
-    if roles.may_preview_drafts(request.user):
-        return parts()
-    return memoised("plan-parts", parts, plan.pk)
+    return memoised_for(request.user, "plan-parts", parts, plan.pk)
 
 
 @cache_public_page(params=(*ActionFilter.base_filters, "page"))

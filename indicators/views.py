@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404, render
 
 from flemingsberg.cache import cache_public_page
 from flemingsberg.spreadsheets import EXCEL_SV, STANDARD, Dialect, csv_bytes
-from programme.models import DevelopmentGoal, Programme
+from programme.models import DevelopmentGoal, Programme, memoised_for
 
 from .models import Measurement, SubTarget
 
@@ -40,19 +40,23 @@ def _get_current_programme_or_404(request) -> Programme:
 
 
 def _get_sub_target_or_404(request, slug: str) -> SubTarget:
+    """A sub-target of the current programme comes from its goals' list (``listed_for``,
+    memoised for visitors); one of an earlier programme's goals is fetched (three queries)."""
+    programme = Programme.current_for(request.user)
+    if programme is not None:
+        for goal in DevelopmentGoal.listed_for(programme, request.user):
+            for sub_target in goal.sub_targets.all():
+                if sub_target.slug == slug:
+                    return sub_target
     return get_object_or_404(SubTarget.objects.for_public_page(request.user), slug=slug)
 
 
 @cache_public_page
 def overview(request):
     programme = _get_current_programme_or_404(request)
-    # 4 queries: the goals, their visible sub-targets, those targets' published values and
-    # published assessments (with their organisations).
-    goals = list(
-        DevelopmentGoal.objects.visible_to(request.user)
-        .for_programme(programme)
-        .with_sub_targets(request.user)
-    )
+    # The goals, their visible sub-targets, those targets' published values and published
+    # assessments (with their organisations): 4 queries, memoised for visitors.
+    goals = DevelopmentGoal.listed_for(programme, request.user)
     demo_values = any(
         sub_target.has_demo_values for goal in goals for sub_target in goal.sub_targets.all()
     )
@@ -68,22 +72,29 @@ def overview(request):
 ACTIONS_SHOWN = 10
 
 
+def _contributing(sub_target: SubTarget) -> tuple[list, list[dict]]:
+    """The contributing actions shown and, only when more than those exist, each plan's
+    count (with a link): two queries."""
+    actions = sub_target.contributing_actions()
+    shown = list(actions[:ACTIONS_SHOWN])
+    if len(shown) < ACTIONS_SHOWN:
+        return shown, []
+    per_plan = (
+        actions.order_by()
+        .values("plan__year", "plan__is_demo")
+        .annotate(count=Count("pk"))
+        .order_by("-plan__year", "plan__is_demo")
+    )
+    return shown, list(per_plan)
+
+
 @cache_public_page
 def sub_target_detail(request, slug: str):
     """Queries: the sub-target with goal, programme and measuring organisation; its published
     values; its published assessments; the contributing actions shown; their count per plan."""
     sub_target = _get_sub_target_or_404(request, slug)
-    actions = sub_target.contributing_actions()
-    shown = list(actions[:ACTIONS_SHOWN])
-    per_plan = (
-        list(
-            actions.order_by()
-            .values("plan__year", "plan__is_demo")
-            .annotate(count=Count("pk"))
-            .order_by("-plan__year", "plan__is_demo")
-        )
-        if len(shown) == ACTIONS_SHOWN
-        else []
+    shown, per_plan = memoised_for(
+        request.user, "sub-target-actions", lambda: _contributing(sub_target), sub_target.pk
     )
     return render(
         request,

@@ -20,6 +20,18 @@ from flemingsberg.links import cached_reverse
 from . import roles
 
 
+def memoised_for(user, name: str, compute, *parts):
+    """``compute()`` as ``user`` sees it: one value per content version and language shared
+    by everyone who sees only public rows (``flemingsberg.cache.memoised``); staff who preview
+    drafts (``roles.may_preview_drafts``) always work theirs out, since drafts are in it.
+
+    The one home of that rule for every memoised public value. A memoised value is shared by
+    the requests of a process: read it, never change it."""
+    if roles.may_preview_drafts(user):
+        return compute()
+    return memoised(name, compute, *parts)
+
+
 class PublishableQuerySet(models.QuerySet):
     """Shared by every public model: drafts never reach anonymous visitors."""
 
@@ -206,9 +218,9 @@ class Programme(Publishable):
         and the indicators asks first, so a visitor's is found once per content version
         (``memoised``; what a page then reads through it, such as the vision, stays with it
         until the next change)."""
-        if roles.may_preview_drafts(user):
-            return cls.objects.visible_to(user).current()
-        return memoised("current-programme", lambda: cls.objects.public().current())
+        return memoised_for(
+            user, "current-programme", lambda: cls.objects.visible_to(user).current()
+        )
 
 
 class MainTask(Publishable):
@@ -273,6 +285,7 @@ class DevelopmentGoalQuerySet(PublishableQuerySet):
         # would join two or three tables to each of these queries for the same order.
         sub_targets = (
             sub_target_model.objects.visible_below(user)
+            .select_related("measuring_organisation")
             .order_by("order")
             .prefetch_related(
                 Prefetch(
@@ -322,6 +335,25 @@ class DevelopmentGoal(Publishable):
 
     def get_absolute_url(self) -> str:
         return cached_reverse("programme:goal", slug=self.slug)
+
+    @classmethod
+    def listed_for(cls, programme: Programme, user) -> list[DevelopmentGoal]:
+        """``programme``'s goals as ``user`` may see them, in order, with their sub-targets
+        and those targets' status (``with_sub_targets``), each goal's ``programme`` set.
+
+        The home, about, goal and indicator pages all read this list: a visitor's is fetched
+        once per content version and language (``memoised_for``), four queries, so that the
+        next page the page cache does not hold finds it ready."""
+
+        def goals() -> list[DevelopmentGoal]:
+            listed = list(
+                cls.objects.visible_to(user).for_programme(programme).with_sub_targets(user)
+            )
+            for goal in listed:
+                goal.programme = programme
+            return listed
+
+        return memoised_for(user, "programme-goals", goals, programme.pk)
 
 
 class StrategyQuerySet(PublishableQuerySet):
@@ -374,6 +406,27 @@ class Strategy(Publishable):
 
     def get_absolute_url(self) -> str:
         return cached_reverse("programme:strategy", slug=self.slug)
+
+    @classmethod
+    def listed_for(cls, programme: Programme, user) -> list[Strategy]:
+        """``programme``'s strategies as ``user`` may see them, in order, with their
+        sub-strategies and the ids of the goals they lead to (``goal_ids``): the home, about,
+        goal and strategy pages read this list, fetched once per content version for
+        visitors (``memoised_for``), three queries."""
+
+        def strategies() -> list[Strategy]:
+            listed = list(
+                cls.objects.visible_to(user)
+                .for_programme(programme)
+                .with_sub_strategies(user)
+                .prefetch_related(Prefetch("goals", queryset=DevelopmentGoal.objects.only("pk")))
+            )
+            for strategy in listed:
+                strategy.programme = programme
+                strategy.goal_ids = {goal.pk for goal in strategy.goals.all()}
+            return listed
+
+        return memoised_for(user, "programme-strategies", strategies, programme.pk)
 
 
 class SubStrategy(Publishable):

@@ -2,7 +2,7 @@
 
 from django.db.models import Prefetch
 from django.http import Http404
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 
 from flemingsberg.cache import cache_public_page
 
@@ -26,22 +26,22 @@ def _get_current_programme_or_404(request) -> Programme:
     return programme
 
 
+def _by_slug_or_404(listed: list, slug: str):
+    """The goal or strategy of a ``listed_for`` list with this slug (unique in a programme)."""
+    for item in listed:
+        if item.slug == slug:
+            return item
+    raise Http404("No such goal or strategy in the current programme.")
+
+
 @cache_public_page
 def home(request):
     programme = _get_current_programme_or_404(request)
     vision = getattr(programme, "vision", None)
     if vision is not None and not (vision.is_published or roles.may_preview_drafts(request.user)):
         vision = None
-    goals = (
-        DevelopmentGoal.objects.visible_to(request.user)
-        .for_programme(programme)
-        .with_sub_targets(request.user)
-    )
-    strategies = (
-        Strategy.objects.visible_to(request.user)
-        .for_programme(programme)
-        .with_sub_strategies(request.user)
-    )
+    goals = DevelopmentGoal.listed_for(programme, request.user)
+    strategies = Strategy.listed_for(programme, request.user)
     return render(
         request,
         "programme/home.html",
@@ -52,35 +52,29 @@ def home(request):
 @cache_public_page
 def goal_detail(request, slug: str):
     programme = _get_current_programme_or_404(request)
-    goal = get_object_or_404(
-        DevelopmentGoal.objects.visible_to(request.user)
-        .for_programme(programme)
-        .with_sub_targets(request.user),
-        slug=slug,
-    )
-    strategies = goal.strategies.visible_to(request.user).order_by("order")
-    siblings = list(
-        DevelopmentGoal.objects.visible_to(request.user)
-        .for_programme(programme)
-        .only("slug", "title", "title_sv", "title_en", "order")
-    )
+    goals = DevelopmentGoal.listed_for(programme, request.user)
+    goal = _by_slug_or_404(goals, slug)
+    strategies = [
+        strategy
+        for strategy in Strategy.listed_for(programme, request.user)
+        if goal.pk in strategy.goal_ids
+    ]
     return render(
         request,
         "programme/goal_detail.html",
-        {"programme": programme, "goal": goal, "strategies": strategies, "goals": siblings},
+        {"programme": programme, "goal": goal, "strategies": strategies, "goals": goals},
     )
 
 
 @cache_public_page
 def strategy_detail(request, slug: str):
     programme = _get_current_programme_or_404(request)
-    strategy = get_object_or_404(
-        Strategy.objects.visible_to(request.user)
-        .for_programme(programme)
-        .with_sub_strategies(request.user),
-        slug=slug,
-    )
-    goals = strategy.goals.visible_to(request.user).order_by("order")
+    strategy = _by_slug_or_404(Strategy.listed_for(programme, request.user), slug)
+    goals = [
+        goal
+        for goal in DevelopmentGoal.listed_for(programme, request.user)
+        if goal.pk in strategy.goal_ids
+    ]
     return render(
         request,
         "programme/strategy_detail.html",
@@ -101,16 +95,8 @@ def about(request):
     vision = getattr(programme, "vision", None)
     if vision is not None and not (vision.is_published or roles.may_preview_drafts(request.user)):
         vision = None
-    goals = (
-        DevelopmentGoal.objects.visible_to(request.user)
-        .for_programme(programme)
-        .with_sub_targets(request.user)
-    )
-    strategies = (
-        Strategy.objects.visible_to(request.user)
-        .for_programme(programme)
-        .with_sub_strategies(request.user)
-    )
+    goals = DevelopmentGoal.listed_for(programme, request.user)
+    strategies = Strategy.listed_for(programme, request.user)
     regional_cores = programme.regional_cores.visible_to(request.user)
     return render(
         request,

@@ -1,10 +1,10 @@
 """Actions and status on the programme's pages, without programme importing us."""
 
 from django import template
+from django.contrib.auth.models import AnonymousUser
 from django.template.loader import get_template
 
-from flemingsberg.cache import memoised
-from programme import roles
+from programme.models import memoised_for
 
 from ..models import Action
 from ..status import programme_status
@@ -24,16 +24,36 @@ def _public_actions():
     )
 
 
-@register.inclusion_tag("actionplan/includes/linked_actions.html")
-def goal_actions(goal):
-    actions = list(_public_actions().serving_goal(goal)[:LIMIT])
-    return {"actions": actions, "heading_id": f"goal-actions-{goal.pk}"}
+def _viewer(context):
+    """Who the page is for: a template rendered without a request (a PDF, an e-mail) shows
+    what a visitor sees."""
+    request = context.get("request")
+    return request.user if request is not None else AnonymousUser()
 
 
-@register.inclusion_tag("actionplan/includes/linked_actions.html")
-def strategy_actions(strategy):
-    actions = list(_public_actions().serving_strategy(strategy)[:LIMIT])
-    return {"actions": actions, "heading_id": f"strategy-actions-{strategy.pk}"}
+def _linked_actions(context, kind: str, target, actions) -> str:
+    """The actions in adopted plans that serve ``target`` (a goal or a strategy), at most
+    ``LIMIT``: one query and the list's template, worked out once per content version for
+    visitors (``memoised_for``)."""
+
+    def html() -> str:
+        return get_template("actionplan/includes/linked_actions.html").render(
+            {"actions": list(actions[:LIMIT]), "heading_id": f"{kind}-actions-{target.pk}"}
+        )
+
+    return memoised_for(_viewer(context), f"{kind}-actions", html, target.pk)
+
+
+@register.simple_tag(takes_context=True)
+def goal_actions(context, goal):
+    return _linked_actions(context, "goal", goal, _public_actions().serving_goal(goal))
+
+
+@register.simple_tag(takes_context=True)
+def strategy_actions(context, strategy):
+    return _linked_actions(
+        context, "strategy", strategy, _public_actions().serving_strategy(strategy)
+    )
 
 
 @register.simple_tag(takes_context=True)
@@ -41,19 +61,18 @@ def status_band(context, programme, goals=None, goal=None):
     """``{% status_band programme goals=goals %}`` on the home page (goals with their
     sub-targets prefetched), ``{% status_band programme goal=goal %}`` on a goal page.
 
-    For anonymous visitors the band's HTML is memoised per content version and language
-    (``flemingsberg.cache.memoised``): the home page and every goal page show it, and it
-    costs a third of their render (three queries and the template). Staff see drafts in it,
-    so theirs is worked out each time."""
+    For visitors the band's HTML is memoised per content version and language
+    (``memoised_for``): the home page and every goal page show it, and it costs a third of
+    their render (three queries and the template). Staff see drafts in it, so theirs is
+    worked out each time."""
 
     def band() -> str:
         status = programme_status(programme, goals=goals, goal=goal)
         return get_template("actionplan/includes/status_band.html").render({"status": status})
 
-    request = context.get("request")
-    if request is not None and roles.may_preview_drafts(request.user):
-        return band()
-    return memoised("status-band", band, programme.pk, goal.pk if goal is not None else "")
+    return memoised_for(
+        _viewer(context), "status-band", band, programme.pk, goal.pk if goal is not None else ""
+    )
 
 
 @register.filter

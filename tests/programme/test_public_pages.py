@@ -129,17 +129,21 @@ def test_draft_strategy_and_unpublished_programme_are_invisible(visitor, build_p
 # --- query counts ---------------------------------------------------------------------------
 
 
-# The queries of each page, fixed whatever the number of goals and strategies:
-# home: programme, vision, goals, sub-targets, their values, their assessments, strategies,
-#   sub-strategies, the plan in force (with when its actions and follow-ups last changed),
-#   and the earlier programme's plan when none is in force (status band);
-# goal: programme, goal, sub-targets, values, assessments, strategies of the goal, the other
-#   goals, the goal's actions, the plan in force, the earlier plan;
-# strategy: programme, strategy, sub-strategies, goals, the strategy's actions;
-# about: programme, vision, chapters, goals, sub-targets, values, assessments, strategies,
-#   sub-strategies (this programme has no chapters, so no sections or regional cores);
+# The queries of each page, fixed whatever the number of goals and strategies, when nothing
+# is memoised yet (the first render after a change). The goals' and strategies' lists
+# (``listed_for``) are the same on every page: goals, sub-targets (with the measuring
+# organisation), their values, their assessments; strategies, sub-strategies, the goals
+# each strategy leads to.
+# home: programme, vision, the goals' list (4), the strategies' list (3), the plan in force
+#   (with when its actions and follow-ups last changed), the earlier programme's plan when
+#   none is in force (status band);
+# goal: programme, the goals' list (4), the strategies' list (3), the goal's actions, the
+#   plan in force, the earlier plan;
+# strategy: programme, the strategies' list (3), the goals' list (4), the strategy's actions;
+# about: programme, vision, chapters, the goals' list (4), the strategies' list (3) (this
+#   programme has no chapters, so no sections or regional cores);
 # history: programmes, main tasks, owners, decisions, the corrections of the source.
-QUERIES = {"home": 10, "goal": 10, "strategy": 5, "about": 9, "history": 5}
+QUERIES = {"home": 11, "goal": 11, "strategy": 9, "about": 10, "history": 5}
 
 
 @pytest.mark.parametrize(
@@ -196,12 +200,10 @@ def test_current_programme_is_found_once_per_content_version_for_visitors(
         visitor.get(url)
     with CaptureQueriesContext(connection) as again:
         visitor.get(url)
-    # The first: the ten of QUERIES["goal"]. Again: the goal, sub-targets, values,
-    # assessments, strategies of the goal, the other goals, the goal's actions – not the
-    # programme, nor the status band's plan in force and earlier plan (memoised too).
+    # The first: those of QUERIES["goal"]. Again: none – the programme, the goals' and the
+    # strategies' lists, the goal's actions and the status band are all memoised.
     assert len(first) == QUERIES["goal"]
-    assert len(again) == 7, [query["sql"] for query in again]
-    assert not any('FROM "programme_programme"' in query["sql"] for query in again)
+    assert len(again) == 0, [query["sql"] for query in again]
     # A saved change retires it at once: an unpublished programme is gone on the next render.
     programme.is_published = False
     programme.save()
@@ -223,3 +225,68 @@ def test_staff_flag_without_a_role_never_previews_a_draft_vision(
     for name in ("programme:home", "programme:about"):
         assert "Utkast till vision" not in client.get(_url(name, "sv")).content.decode(), name
         assert "Utkast till vision" in editor_client.get(_url(name, "sv")).content.decode(), name
+
+
+# --- the goals' and strategies' lists, once per content version -------------------------------
+
+LISTED_TABLES = (
+    'FROM "programme_developmentgoal"',
+    'FROM "indicators_subtarget"',
+    'FROM "indicators_measurement"',
+    'FROM "programme_strategy"',
+    'FROM "programme_substrategy"',
+)
+
+
+def test_goals_and_strategies_are_listed_once_for_every_page_of_a_visitor(
+    visitor, build_programme, settings
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0  # every request renders
+    build_programme()
+    assert visitor.get(_url("programme:home", "sv")).status_code == 200
+    pages = [
+        _url("programme:goal", "sv", slug="mal-2"),
+        _url("programme:strategy", "sv", slug="strategi-1"),
+        _url("programme:about", "sv"),
+        _url("indicators:overview", "sv"),
+        _url("indicators:sub_target", "sv", slug="delmal-1"),
+    ]
+    for url in pages:
+        with CaptureQueriesContext(connection) as queries:
+            assert visitor.get(url).status_code == 200, url
+        listed = [q["sql"] for q in queries if any(t in q["sql"] for t in LISTED_TABLES)]
+        assert listed == [], url
+    # A saved change retires the lists at once, on every page.
+    goal = DevelopmentGoal.objects.get(slug="mal-2")
+    goal.title = "Nytt namn på mål 2"
+    goal.save()
+    for url in [_url("programme:home", "sv"), pages[0], pages[3]]:
+        assert "Nytt namn på mål 2" in visitor.get(url).content.decode(), url
+
+
+def test_a_goal_not_in_the_current_programme_is_a_404(visitor, build_programme):
+    build_programme()
+    assert visitor.get(_url("programme:goal", "sv", slug="mal-9")).status_code == 404
+    assert visitor.get(_url("programme:strategy", "sv", slug="strategi-9")).status_code == 404
+
+
+@pytest.mark.parametrize("staff_first", [True, False])
+def test_an_editors_preview_of_a_draft_goal_never_reaches_visitors(
+    visitor, editor_client, build_programme, settings, staff_first
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    build_programme()
+    DevelopmentGoal.objects.filter(slug="mal-2").update(title="Utkastmål")
+    goal = DevelopmentGoal.objects.get(slug="mal-2")
+    goal.is_published = False
+    goal.save()
+    home = _url("programme:home", "sv")
+    clients = [editor_client, visitor] if staff_first else [visitor, editor_client]
+    pages = {client: client.get(home).content.decode() for client in clients}
+    assert "Utkastmål" in pages[editor_client]
+    assert "Utkastmål" not in pages[visitor]
+    assert visitor.get(_url("programme:goal", "sv", slug="mal-2")).status_code == 404
+    assert editor_client.get(_url("programme:goal", "sv", slug="mal-2")).status_code == 200
