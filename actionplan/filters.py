@@ -72,6 +72,10 @@ class ActionFilter(django_filters.FilterSet):
             # Named as they were when the plan was made (Stockholms läns landsting in 2007).
             names_on = plan.names_on
             party.label_from_instance = lambda organisation: organisation.name_on(names_on)
+            for field in self.form.fields.values():
+                # The help texts describe the API's parameters (slugs); on the page the
+                # labels and the options say it, and no aria-describedby points at nothing.
+                field.help_text = ""
             for name in ("goal", "strategy", "party"):
                 field = self.form.fields[name]
                 # The same options for everyone on the plan's page (public rows only): listed

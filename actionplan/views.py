@@ -11,7 +11,7 @@ from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template import Context
-from django.template.loader import get_template
+from django.template.loader import get_template, render_to_string
 from django.utils.translation import get_language
 
 from flemingsberg.cache import cache_public_page, memoised_each
@@ -180,6 +180,32 @@ def _plan_parts(request, plan: ActionPlan) -> dict:
     return memoised_for(request.user, "plan-parts", parts, plan.pk)
 
 
+def _filter_fields(request, filters: ActionFilter, plan: ActionPlan) -> str:
+    """The filter form's fields as HTML: label, select and any error of each.
+
+    Four selects through the form renderer's templates cost a third of the page. What they
+    show is set by each field's value, one of its options or none of them (an unknown value
+    shows the same error and no selection whatever it is), so visitors' are memoised per plan
+    and that state (``memoised_for``): unknown values never make new entries."""
+
+    def shown(bound) -> str:
+        value = bound.value()
+        if value in (None, ""):
+            return ""
+        options = {str(option) for option, _label in bound.field.widget.choices}
+        return str(value) if str(value) in options else "\0unknown"
+
+    form = filters.form
+    state = [shown(form[name]) for name in form.fields]
+    return memoised_for(
+        request.user,
+        "plan-filter-fields",
+        lambda: render_to_string("actionplan/includes/filter_fields.html", {"form": form}),
+        plan.pk,
+        *state,
+    )
+
+
 @cache_public_page(params=(*ActionFilter.base_filters, "page"))
 def plan_detail(request, year: int | None = None):
     """The action plan of a year (the latest adopted plan without a year), filterable.
@@ -205,7 +231,7 @@ def plan_detail(request, year: int | None = None):
         "actionplan/plan_detail.html",
         {
             "plan": plan,
-            "form": filters.form,
+            "filter_fields": _filter_fields(request, filters, plan),
             "filtered": filters.active,
             "page": page,
             "rows": _action_rows(request.user, plan, list(page.object_list)),

@@ -1,4 +1,5 @@
 import datetime
+import re
 
 import pytest
 from django.db import connection
@@ -114,6 +115,37 @@ def test_filters_combine_in_shareable_urls(visitor, plans, query, expected):
 def test_unknown_filter_value_is_ignored_not_an_error(visitor, plans):
     response = visitor.get(_url("actionplan:index") + "?party=nowhere")
     assert response.status_code == 200
+
+
+def _dangling_descriptions(html: str) -> list[str]:
+    """The ids a select's aria-describedby names that nothing on the page has."""
+    refs = re.findall(r'<select[^>]*aria-describedby="([^"]*)"', html)
+    return [ref for refs_of in refs for ref in refs_of.split() if f'id="{ref}"' not in html]
+
+
+@pytest.mark.parametrize("page_cache_seconds", [0, 300])
+def test_unknown_filter_value_says_so_by_its_field_and_keeps_the_others(
+    visitor, plans, settings, page_cache_seconds
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = page_cache_seconds
+    url = _url("actionplan:year", year=2026)
+    for query in ("goal=nowhere&party=huddinge", "goal=elsewhere&party=huddinge"):
+        response = visitor.get(f"{url}?{query}")
+        html = response.content.decode()
+        goal = html[html.index('<select name="goal"') : html.index('name="strategy"')]
+        # The message is by the goal's select, which it describes; no other field has one.
+        assert 'aria-invalid="true"' in goal and 'id="id_goal_error"' in goal
+        assert "Välj ett giltigt alternativ" in goal
+        assert html.count('class="errorlist"') == 1
+        # The valid party stays chosen and still filters.
+        assert '<option value="huddinge" selected>' in html
+        assert "2026:01" in html and "2026:02" in html and "2026:03" not in html
+        assert _dangling_descriptions(html) == []
+    # A valid choice shows no error; nothing points at a help text the page does not show.
+    html = visitor.get(f"{url}?goal=mal-2").content.decode()
+    assert "errorlist" not in html and "_helptext" not in html
+    assert '<option value="mal-2" selected>' in html
+    assert _dangling_descriptions(html) == []
 
 
 def test_action_page_shows_follow_up_history_and_predecessor(
