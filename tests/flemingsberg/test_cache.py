@@ -2,9 +2,8 @@
 
 import pytest
 from django.core.cache import cache
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import RequestFactory
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
@@ -119,9 +118,11 @@ def test_content_changed_starts_a_new_version():
 def test_caching_is_off_when_the_lifetime_is_zero(settings, visitor, programme_content):
     settings.PUBLIC_PAGE_CACHE_SECONDS = 0
     visitor.get(reverse("programme:home"))
-    with CaptureQueriesContext(connection) as queries:
-        assert visitor.get(reverse("programme:home")).status_code == 200
-    assert len(queries) > 0
+    response = visitor.get(reverse("programme:home"))
+    assert response.status_code == 200
+    # Rendered again (a page from the cache renders no template). Not "it ran queries": what
+    # the page reads is memoised per content version and needs none the second time.
+    assert "programme/home.html" in [template.name for template in response.templates]
 
 
 def test_publishing_with_the_admin_action_invalidates(editor_client, visitor, programme_content):
