@@ -205,13 +205,16 @@ class ActionPlanQuerySet(models.QuerySet):
     def for_programme(self, programme):
         return self.filter(programme=programme)
 
-    def latest_adopted(self) -> ActionPlan | None:
-        return (
-            self.filter(status=ActionPlan.Status.ADOPTED)
-            .select_related("programme", "decision__organisation")
-            .order_by("is_demo", "-year", "-pk")
-            .first()
+    def preferred_first(self):
+        """Newest year first and, within a year, a real plan before a demo one: the order in
+        which a page without a year looks for its plan (``latest_adopted``, the plan pages),
+        with what every plan page shows of it."""
+        return self.select_related("programme", "decision__organisation").order_by(
+            "is_demo", "-year", "-pk"
         )
+
+    def latest_adopted(self) -> ActionPlan | None:
+        return self.filter(status=ActionPlan.Status.ADOPTED).preferred_first().first()
 
 
 class ActionPlan(DecisionContent, models.Model):

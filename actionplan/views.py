@@ -38,7 +38,7 @@ PAGE_SIZE = 25
 
 def _get_plan_or_404(request, year: int | None = None) -> ActionPlan:
     """The plan of ``year`` (a real plan before a demo one of the same year), or without a
-    year the latest adopted one (a real plan before a demo one), as ``latest_adopted``.
+    year the latest adopted one, as ``latest_adopted`` (both in ``preferred_first`` order).
 
     Found in the list of the plans the user may see, in that order: one query, memoised for
     visitors (``memoised_for``) – every plan page, action page and communication plan asks,
@@ -46,11 +46,7 @@ def _get_plan_or_404(request, year: int | None = None) -> ActionPlan:
     plans = memoised_for(
         request.user,
         "action-plans",
-        lambda: list(
-            ActionPlan.objects.visible_to(request.user)
-            .select_related("programme", "decision__organisation")
-            .order_by("is_demo", "-year", "-pk")
-        ),
+        lambda: list(ActionPlan.objects.visible_to(request.user).preferred_first()),
     )
     if year is None:
         found = (plan for plan in plans if plan.status == ActionPlan.Status.ADOPTED)
