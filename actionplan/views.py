@@ -14,10 +14,17 @@ from django.template import Context
 from django.template.loader import get_template, render_to_string
 from django.utils.translation import get_language
 
-from flemingsberg.cache import cache_public_page, memoised_each
+from flemingsberg.cache import cache_public_page
 from flemingsberg.models import RenderJob
 from programme import roles
-from programme.models import DevelopmentGoal, Programme, Strategy, SubStrategy, memoised_for
+from programme.models import (
+    DevelopmentGoal,
+    Programme,
+    Strategy,
+    SubStrategy,
+    memoised_each_for,
+    memoised_for,
+)
 
 from .coverage import plan_coverage
 from .filters import ActionFilter
@@ -121,8 +128,8 @@ def _stored_document(plan) -> dict:
 def _action_rows(user, plan: ActionPlan, pks: list[int]) -> list[dict[str, str]]:
     """The table row and the card of each action ``pks`` names, in that order.
 
-    A visitor's rows are memoised per action (``memoised_each``): a row is the same on every
-    filter and page that lists it, so only the actions not yet held are fetched (three
+    A visitor's rows are memoised per action (``memoised_each_for``): a row is the same on
+    every filter and page that lists it, so only the actions not yet held are fetched (three
     queries) and rendered. Staff who preview drafts always work theirs out (goals a visitor
     may not see)."""
 
@@ -142,10 +149,7 @@ def _action_rows(user, plan: ActionPlan, pks: list[int]) -> list[dict[str, str]]
                 }
         return rendered
 
-    if roles.may_preview_drafts(user):
-        by_pk = rows(pks)
-    else:
-        by_pk = memoised_each("plan-row", pks, rows, plan.pk)
+    by_pk = memoised_each_for(user, "plan-row", pks, rows, plan.pk)
     return [by_pk[pk] for pk in pks]
 
 

@@ -14,7 +14,7 @@ from django.db import models
 from django.db.models import Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
-from flemingsberg.cache import memoised
+from flemingsberg.cache import memoised, memoised_each
 from flemingsberg.links import cached_reverse
 
 from . import roles
@@ -30,6 +30,15 @@ def memoised_for(user, name: str, compute, *parts):
     if roles.may_preview_drafts(user):
         return compute()
     return memoised(name, compute, *parts)
+
+
+def memoised_each_for(user, name: str, keys, compute, *parts) -> dict:
+    """``memoised_for`` for many values of one kind at once (``memoised_each``): the values
+    of ``keys``, ``compute(missing)`` working out those not held; all of them for staff who
+    preview drafts."""
+    if roles.may_preview_drafts(user):
+        return compute(list(keys))
+    return memoised_each(name, keys, compute, *parts)
 
 
 class PublishableQuerySet(models.QuerySet):
