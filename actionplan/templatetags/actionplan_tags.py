@@ -1,10 +1,10 @@
 """Actions and status on the programme's pages, without programme importing us."""
 
 from django import template
-from django.contrib.auth.models import AnonymousUser
 from django.template.loader import get_template
 
 from programme.models import memoised_for
+from programme.templatetags.memo import viewer
 
 from ..models import Action
 from ..status import programme_status
@@ -24,13 +24,6 @@ def _public_actions():
     )
 
 
-def _viewer(context):
-    """Who the page is for: a template rendered without a request (a PDF, an e-mail) shows
-    what a visitor sees."""
-    request = context.get("request")
-    return request.user if request is not None else AnonymousUser()
-
-
 def _linked_actions(context, kind: str, target, actions) -> str:
     """The actions in adopted plans that serve ``target`` (a goal or a strategy), at most
     ``LIMIT``: one query and the list's template, worked out once per content version for
@@ -41,7 +34,7 @@ def _linked_actions(context, kind: str, target, actions) -> str:
             {"actions": list(actions[:LIMIT]), "heading_id": f"{kind}-actions-{target.pk}"}
         )
 
-    return memoised_for(_viewer(context), f"{kind}-actions", html, target.pk)
+    return memoised_for(viewer(context), f"{kind}-actions", html, target.pk)
 
 
 @register.simple_tag(takes_context=True)
@@ -71,7 +64,7 @@ def status_band(context, programme, goals=None, goal=None):
         return get_template("actionplan/includes/status_band.html").render({"status": status})
 
     return memoised_for(
-        _viewer(context), "status-band", band, programme.pk, goal.pk if goal is not None else ""
+        viewer(context), "status-band", band, programme.pk, goal.pk if goal is not None else ""
     )
 
 

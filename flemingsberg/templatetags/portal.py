@@ -15,10 +15,11 @@ from django import template
 from django.conf import settings
 from django.utils.html import escape, format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
+from django.utils.translation import get_language, gettext_lazy
 from django.utils.translation import gettext as _
 
 from flemingsberg import formatting
+from flemingsberg.links import cached_reverse
 
 register = template.Library()
 
@@ -141,4 +142,35 @@ def tr(obj, field: str, block: bool = False, text=None):
         '<span lang="sv">{}</span> <span class="lang-note">({})</span>',
         text,
         _("only in Swedish"),
+    )
+
+
+# (URL name, label) of each item of the main menu.
+MAIN_MENU = (
+    ("programme:home", gettext_lazy("The programme")),
+    ("programme:about", gettext_lazy("About the programme")),
+    ("actionplan:index", gettext_lazy("Action plan")),
+    ("indicators:overview", gettext_lazy("Indicators")),
+    ("programme:history", gettext_lazy("History")),
+)
+
+
+@register.simple_tag(takes_context=True)
+def main_menu(context) -> SafeString:
+    """The main menu, the item of the page itself marked ``aria-current``: a few remembered
+    URLs (``cached_reverse``) rather than five ``{% url %}`` tags on every page."""
+    request = context.get("request")
+    path = request.path if request is not None else None
+    items = format_html_join(
+        "\n",
+        '<li><a href="{}"{}>{}</a></li>',
+        (
+            (url, mark_safe(' aria-current="page"') if url == path else "", label)
+            for url, label in ((cached_reverse(name), label) for name, label in MAIN_MENU)
+        ),
+    )
+    return format_html(
+        '<nav class="main-nav" aria-label="{}">\n<ul class="wrap">\n{}\n</ul>\n</nav>',
+        _("Main menu"),
+        items,
     )
