@@ -180,13 +180,26 @@ def _plan_parts(request, plan: ActionPlan) -> dict:
     return memoised_for(request.user, "plan-parts", parts, plan.pk)
 
 
-def _filter_fields(request, filters: ActionFilter, plan: ActionPlan) -> str:
+def _filtered_actions(request, plan: ActionPlan):
+    """The plan's actions as the filters given narrow them, and the FilterSet that did it.
+
+    Without a filter (the page as every link shows it) there is nothing to validate, and no
+    FilterSet: building one, its form and its four fields costs a sixth of the page."""
+    actions = Action.objects.in_plan(plan)
+    if not any(request.GET.get(name) for name in ActionFilter.base_filters):
+        return actions, None
+    filters = ActionFilter(request.GET, queryset=actions, plan=plan)
+    return filters.qs, filters
+
+
+def _filter_fields(request, filters: ActionFilter | None, plan: ActionPlan) -> str:
     """The filter form's fields as HTML: label, select and any error of each.
 
     Four selects through the form renderer's templates cost a third of the page. What they
     show is set by each field's value, one of its options or none of them (an unknown value
     shows the same error and no selection whatever it is), so visitors' are memoised per plan
-    and that state (``memoised_for``): unknown values never make new entries."""
+    and that state (``memoised_for``): unknown values never make new entries. ``filters``
+    is None when no filter is given (``_filtered_actions``)."""
 
     def shown(bound) -> str:
         value = bound.value()
@@ -195,15 +208,16 @@ def _filter_fields(request, filters: ActionFilter, plan: ActionPlan) -> str:
         options = {str(option) for option, _label in bound.field.widget.choices}
         return str(value) if str(value) in options else "\0unknown"
 
-    form = filters.form
-    state = [shown(form[name]) for name in form.fields]
-    return memoised_for(
-        request.user,
-        "plan-filter-fields",
-        lambda: render_to_string("actionplan/includes/filter_fields.html", {"form": form}),
-        plan.pk,
-        *state,
-    )
+    if filters is None:
+        state = [""] * len(ActionFilter.base_filters)
+    else:
+        state = [shown(filters.form[name]) for name in filters.form.fields]
+
+    def html() -> str:
+        form = (filters or ActionFilter(queryset=Action.objects.none(), plan=plan)).form
+        return render_to_string("actionplan/includes/filter_fields.html", {"form": form})
+
+    return memoised_for(request.user, "plan-filter-fields", html, plan.pk, *state)
 
 
 @cache_public_page(params=(*ActionFilter.base_filters, "page"))
@@ -217,8 +231,7 @@ def plan_detail(request, year: int | None = None):
     parts every filter and page shares (``_plan_parts``) and each action's row.
     """
     plan = _get_plan_or_404(request, year)
-    filters = ActionFilter(request.GET or None, queryset=Action.objects.in_plan(plan), plan=plan)
-    actions = filters.qs
+    actions, filters = _filtered_actions(request, plan)
     status_counts = actions.status_counts()
     paginator = Paginator(actions.order_by("number", "pk").values_list("pk", flat=True), PAGE_SIZE)
     # The same actions as the counts: their total is the count the paginator would query.
@@ -232,7 +245,7 @@ def plan_detail(request, year: int | None = None):
         {
             "plan": plan,
             "filter_fields": _filter_fields(request, filters, plan),
-            "filtered": filters.active,
+            "filtered": filters is not None and filters.active,
             "page": page,
             "rows": _action_rows(request.user, plan, list(page.object_list)),
             "status_counts": [
