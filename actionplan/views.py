@@ -7,7 +7,7 @@ it reads (filters, page number) in the key and all others dropped (``flemingsber
 from __future__ import annotations
 
 from django.core.paginator import Paginator
-from django.db.models import Exists, OuterRef, Prefetch
+from django.db.models import Exists, OuterRef, Prefetch, Value
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.template import Context
@@ -258,26 +258,78 @@ def plan_detail(request, year: int | None = None):
     )
 
 
+def _served_by(action: Action, plan: ActionPlan, user) -> dict[str, list]:
+    """The goals, strategies and sub-strategies ``action`` serves that ``user`` may see, in
+    the programme's order: which ones from its links (one query), the rows themselves from the
+    programme's lists every programme page reads (``listed_for``, memoised for visitors)
+    instead of three queries of their own. A row not in those lists (another programme's,
+    or one ``user`` may not see) is looked for on its own, as before, and found only if
+    ``user`` may see it."""
+    through = (Action.goals.through, Action.strategies.through, Action.sub_strategies.through)
+    links = through[0].objects.filter(action=action.pk).values_list(Value(0), "developmentgoal_id")
+    links = links.union(
+        through[1].objects.filter(action=action.pk).values_list(Value(1), "strategy_id"),
+        through[2].objects.filter(action=action.pk).values_list(Value(2), "substrategy_id"),
+        all=True,
+    )
+    wanted: tuple[set, set, set] = (set(), set(), set())
+    for kind, pk in links:
+        wanted[kind].add(pk)
+    strategies = Strategy.listed_for(plan.programme, user) if any(wanted[1:]) else []
+    listed = (
+        DevelopmentGoal.listed_for(plan.programme, user) if wanted[0] else [],
+        strategies,
+        [sub for strategy in strategies for sub in strategy.sub_strategies.all()],
+    )
+    models = (DevelopmentGoal, Strategy, SubStrategy)
+    served = []
+    for model, rows, pks in zip(models, listed, wanted, strict=True):
+        found = [row for row in rows if row.pk in pks]
+        missing = pks - {row.pk for row in found}
+        if missing:
+            found += list(model.objects.visible_to(user).filter(pk__in=missing))
+        served.append(found)
+    return dict(zip(("goals", "strategies", "sub_strategies"), served, strict=True))
+
+
+def _continued_actions(user) -> set[int]:
+    """The actions a later action that ``user`` may see continues: one query per content
+    version for visitors (``memoised_for``), so that an action page asks for its successors
+    only when it has some (most have none)."""
+    return memoised_for(
+        user,
+        "continued-actions",
+        lambda: set(
+            Action.objects.visible_to(user)
+            .filter(predecessor__isnull=False)
+            .values_list("predecessor_id", flat=True)
+        ),
+    )
+
+
 @cache_public_page
 def action_detail(request, year: int, pk: int):
+    """One action of a plan. Queries: the action with its lead party, funder and predecessor;
+    the goals, strategies and sub-strategies it serves (``_served_by``); partners and
+    follow-ups; the actions continuing it, if any (``_continued_actions``)."""
     plan = _get_plan_or_404(request, year)
     action = get_object_or_404(
         Action.objects.in_plan(plan)
-        .select_related("plan", "lead_organisation", "funder", "predecessor__plan")
+        .select_related("lead_organisation", "funder", "predecessor__plan")
         .prefetch_related(
             Prefetch("partners", queryset=ActionPartner.objects.select_related("organisation")),
-            # Only what the visitor may see: an unpublished goal's title never shows here.
-            Prefetch("goals", queryset=DevelopmentGoal.objects.visible_to(request.user)),
-            Prefetch("strategies", queryset=Strategy.objects.visible_to(request.user)),
-            Prefetch("sub_strategies", queryset=SubStrategy.objects.visible_to(request.user)),
             Prefetch("updates", queryset=FollowUpUpdate.objects.order_by("-date", "-pk")),
-            Prefetch(
-                "successors",
-                queryset=Action.objects.visible_to(request.user).select_related("plan"),
-            ),
         ),
         pk=pk,
     )
+    action.plan = plan  # the plan found above: no join for it
+    successors = []
+    if action.pk in _continued_actions(request.user):
+        successors = list(
+            Action.objects.visible_to(request.user)
+            .filter(predecessor=action)
+            .select_related("plan")
+        )
     predecessor = action.predecessor
     if predecessor is not None and not (
         predecessor.plan.is_public or roles.may_preview_drafts(request.user)
@@ -286,7 +338,14 @@ def action_detail(request, year: int, pk: int):
     return render(
         request,
         "actionplan/action_detail.html",
-        {"plan": plan, "action": action, "predecessor": predecessor},
+        {
+            "plan": plan,
+            "action": action,
+            "predecessor": predecessor,
+            "successors": successors,
+            # Only what the visitor may see: an unpublished goal's title never shows here.
+            **_served_by(action, plan, request.user),
+        },
     )
 
 

@@ -14,6 +14,7 @@ from actionplan.models import (
     CommunicationActivity,
     FollowUpUpdate,
 )
+from programme.models import DevelopmentGoal, Programme
 
 pytestmark = pytest.mark.django_db
 
@@ -361,3 +362,73 @@ def test_action_rows_memo_off_fetches_them_each_time(visitor, plans, no_page_cac
     with CaptureQueriesContext(connection) as again:
         visitor.get(url)
     assert _rows_fetched(again)
+
+
+def _served_list(html: str) -> str:
+    facts = html[html.index('<dl class="facts">') :]
+    return facts[: facts.index("</dl>")]
+
+
+def test_action_page_lists_what_it_serves_in_the_programmes_order(
+    visitor, editor_client, plans, programme
+):
+    a3 = plans["a3"]
+    goals = list(programme.goals.order_by("order"))
+    sub = programme.strategies.order_by("order")[1].sub_strategies.first()
+    a3.goals.add(goals[0])  # linked after goal 3, listed before it
+    facts = _served_list(visitor.get(a3.get_absolute_url()).content.decode())
+    assert facts.index(goals[0].title) < facts.index(goals[2].title)
+    assert goals[1].title not in facts
+    assert f"<li>{sub.title}</li>" in facts
+    # A goal outside the plan's programme (linked by hand) still shows, as it did …
+    earlier = Programme.objects.create(
+        slug="tidigare",
+        title="Tidigare program",
+        status=Programme.Status.REPLACED,
+        version_date=datetime.date(2007, 1, 1),
+        is_published=True,
+    )
+    other = DevelopmentGoal.objects.create(
+        programme=earlier, order=1, slug="annat", title="Mål i ett annat program", is_published=True
+    )
+    a3.goals.add(other)
+    assert other.title in _served_list(visitor.get(a3.get_absolute_url()).content.decode())
+    # … and an unpublished one only in a preview.
+    goals[2].is_published = False
+    goals[2].save()
+    assert goals[2].title not in _served_list(visitor.get(a3.get_absolute_url()).content.decode())
+    preview = _served_list(editor_client.get(a3.get_absolute_url()).content.decode())
+    assert goals[2].title in preview
+
+
+def test_action_page_links_the_actions_continuing_it(visitor, plans, make_plan, make_action):
+    a1 = plans["a1"]
+    later = make_plan(year=2029, status=ActionPlan.Status.ADOPTED)
+    assert (
+        "Continued in"
+        not in visitor.get(_url("actionplan:action", "en", year=2026, pk=a1.pk)).content.decode()
+    )
+    # Continued in a draft: not for visitors.
+    make_action(plans["draft"], "2027:09", title="Hemlig fortsättning", predecessor=a1)
+    html = visitor.get(_url("actionplan:action", "en", year=2026, pk=a1.pk)).content.decode()
+    assert "Continued in" not in html and "Hemlig fortsättning" not in html
+    # Continued in an adopted plan: shown at once after the change.
+    make_action(later, "2029:01", title="Fortsättningen", predecessor=a1)
+    html = visitor.get(_url("actionplan:action", "en", year=2026, pk=a1.pk)).content.decode()
+    assert "Continued in" in html and "2029:01" in html and "Hemlig fortsättning" not in html
+
+
+def test_action_page_queries(visitor, plans, no_page_cache):
+    url = plans["a3"].get_absolute_url()
+    visitor.get(url)  # the plans, the programme's goals and strategies and the continued
+    with CaptureQueriesContext(connection) as queries:  # actions are memoised from here
+        assert visitor.get(url).status_code == 200
+    # The action with its lead party, funder and predecessor; its links to goals, strategies
+    # and sub-strategies (one union); partners; follow-ups. No query of goals or strategies.
+    tables = [re.search(r'FROM "?\(?"?(\w+)', query["sql"]).group(1) for query in queries]
+    assert tables == [
+        "actionplan_action",
+        "actionplan_actionpartner",
+        "actionplan_followupupdate",
+        "actionplan_action_goals",
+    ]
