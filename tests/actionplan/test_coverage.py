@@ -112,3 +112,19 @@ def test_the_same_table_is_in_the_plan_and_follow_up_pdfs(plan, kind):
     rows = re.findall(r"<tr>(.*?)</tr>", table, flags=re.S)
     cells = [re.findall(r'<td class="num">(\d+)', row) for row in rows]
     assert ["2", "0", "2"] in cells and ["0", "0", "0"] in cells
+
+
+def test_coverage_page_counts_once_per_content_version_and_follows_a_change(
+    visitor, plan, programme, settings
+):
+    settings.PUBLIC_PAGE_CACHE_SECONDS = 0
+    goal_3 = programme.goals.get(order=3)
+    flags = '<span class="flag">ingen åtgärd</span>'
+    first = visitor.get(_url(plan)).content.decode()
+    with CaptureQueriesContext(connection) as again:
+        assert visitor.get(_url(plan)).content.decode() == first
+    # The plan, its years and its counts are memoised: no query of the actions' links.
+    assert not any("actionplan_action_goals" in query["sql"] for query in again)
+    # Linking an action to goal 3 (a saved change) shows at once: goal 3 is flagged no more.
+    plan.actions.get(number="2026:03").goals.add(goal_3)
+    assert visitor.get(_url(plan)).content.decode().count(flags) < first.count(flags)
