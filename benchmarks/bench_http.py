@@ -67,10 +67,17 @@ def _manage(environment: dict[str, str], *args: str) -> None:
     )
 
 
-def _pages_and_queries(environment: dict[str, str]) -> list[dict]:
-    """In a child process with the server's settings: page URLs and their query counts."""
-    output = subprocess.run(
-        [sys.executable, "-m", "benchmarks.bench_http", "--queries"],
+def _pages_and_queries(environment: dict[str, str], every: bool = False) -> list[dict]:
+    """In a child process with the server's settings: page URLs and their query counts.
+    ``every``: every kind of public page, not only the five this benchmark loads."""
+    output = subprocess.run(  # noqa: S603 (this module, fixed arguments)
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.bench_http",
+            "--queries",
+            *(["--every"] if every else []),
+        ],
         cwd=ROOT,
         env=environment,
         check=True,
@@ -80,7 +87,7 @@ def _pages_and_queries(environment: dict[str, str]) -> list[dict]:
     return json.loads(output.strip().splitlines()[-1])
 
 
-def _count_queries() -> None:
+def _count_queries(every: bool = False) -> None:
     import django
 
     django.setup()
@@ -109,6 +116,25 @@ def _count_queries() -> None:
             reverse("indicators:sub_target", args=[sub_target.slug]) if sub_target else None,
         ),
     ]
+    if every:
+        from programme.models import Strategy
+
+        strategy = Strategy.objects.public().order_by("order").first()
+        action = demo.actions.order_by("number", "pk").first() if demo else None
+        pages += [
+            ("strategy page", strategy.get_absolute_url() if strategy else None),
+            ("action page", action.get_absolute_url() if action else None),
+            ("coverage", reverse("actionplan:coverage", args=[demo.year]) if demo else None),
+            (
+                "communication plan",
+                reverse("actionplan:communication", args=[demo.year]) if demo else None,
+            ),
+            ("comparison of plans", reverse("actionplan:compare")),
+            ("about the programme", reverse("programme:about")),
+            ("programme history", reverse("programme:history")),
+            ("accessibility statement", reverse("accessibility")),
+            ("search ?q=skola", reverse("search:search") + "?q=skola"),
+        ]
     client = Client()
     rows = []
     for name, url in pages:
@@ -263,7 +289,7 @@ def run() -> list[tuple[str, str, str]]:
 if __name__ == "__main__":
     if "--queries" in sys.argv:
         sys.path.insert(0, str(ROOT))
-        _count_queries()
+        _count_queries(every="--every" in sys.argv)
     else:
         for row in run():
             print(" | ".join(row))

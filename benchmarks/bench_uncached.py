@@ -4,7 +4,9 @@ One gunicorn (``benchmarks.wsgi``: the portal plus ``/bench/fortunes/``, see
 ``benchmarks.fortunes``), production settings with the page cache off
 (``PUBLIC_PAGE_CACHE_SECONDS=0``), once as served and once cold (``PUBLIC_MEMO_ENTRIES=0``:
 nothing memoised, as the first render after a change), the bench database (1,000 demo
-actions). For each public page, in ``ROUNDS`` interleaved rounds: the page under load, then
+actions). For each kind of public page (home, goal, strategy, plan, action, coverage,
+communication plan, comparison, about, history, accessibility statement, search,
+indicators, indicator page), in ``ROUNDS`` interleaved rounds: the page under load, then
 the Fortunes view under the same load. Per request: the CPU time the gunicorn workers spent
 (user + system, from /proc, divided by the requests answered – the database server's CPU is
 not in it), and the page's throughput as a share of the Fortunes view's. Median and spread
@@ -113,7 +115,9 @@ def _run(memo: str, label: str) -> list[tuple[str, str, str]]:
         environment["PUBLIC_PAGE_CACHE_SECONDS"] = "0"
         environment["PUBLIC_MEMO_ENTRIES"] = memo
         _manage(environment, "collectstatic", "--no-input")
-        pages = [page for page in _pages_and_queries(environment) if page["status"] == 200]
+        pages = [
+            page for page in _pages_and_queries(environment, every=True) if page["status"] == 200
+        ]
         port, server = start_server(environment)
         try:
             _load(port, FORTUNES)  # warm up every worker
