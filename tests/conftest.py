@@ -4,7 +4,7 @@ import pytest
 from django.test import Client, override_settings
 from django.utils import translation
 
-from programme.models import Organisation, StaffMembership
+from programme.models import Organisation, Programme, StaffMembership
 from programme.services import create_staff_member
 
 PARTIES = {
@@ -112,6 +112,21 @@ def programme_content(db):
     from programme.models import Programme
 
     return Programme.objects.get(slug="flemingsberg-2050")
+
+
+@pytest.fixture
+def earlier_programme(db) -> Programme:
+    """A replaced (earlier) programme version, published: its rows are not the current
+    programme's lists."""
+    import datetime
+
+    return Programme.objects.create(
+        slug="tidigare",
+        title="Tidigare program",
+        status=Programme.Status.REPLACED,
+        version_date=datetime.date(2007, 1, 1),
+        is_published=True,
+    )
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ from actionplan.models import (
     CommunicationActivity,
     FollowUpUpdate,
 )
-from programme.models import DevelopmentGoal, Programme
+from programme.models import DevelopmentGoal
 
 pytestmark = pytest.mark.django_db
 
@@ -370,7 +370,7 @@ def _served_list(html: str) -> str:
 
 
 def test_action_page_lists_what_it_serves_in_the_programmes_order(
-    visitor, editor_client, plans, programme
+    visitor, editor_client, plans, programme, earlier_programme
 ):
     a3 = plans["a3"]
     goals = list(programme.goals.order_by("order"))
@@ -381,15 +381,12 @@ def test_action_page_lists_what_it_serves_in_the_programmes_order(
     assert goals[1].title not in facts
     assert f"<li>{sub.title}</li>" in facts
     # A goal outside the plan's programme (linked by hand) still shows, as it did …
-    earlier = Programme.objects.create(
-        slug="tidigare",
-        title="Tidigare program",
-        status=Programme.Status.REPLACED,
-        version_date=datetime.date(2007, 1, 1),
-        is_published=True,
-    )
     other = DevelopmentGoal.objects.create(
-        programme=earlier, order=1, slug="annat", title="Mål i ett annat program", is_published=True
+        programme=earlier_programme,
+        order=1,
+        slug="annat",
+        title="Mål i ett annat program",
+        is_published=True,
     )
     a3.goals.add(other)
     assert other.title in _served_list(visitor.get(a3.get_absolute_url()).content.decode())

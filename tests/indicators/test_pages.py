@@ -195,20 +195,19 @@ def test_sub_target_page_with_few_actions_lists_them_all_without_links(visitor, 
     assert "?goal=" not in section
 
 
-def test_sub_target_of_a_replaced_programme_still_has_its_page(visitor, sub_target):
+def test_sub_target_of_a_replaced_programme_still_has_its_page(
+    visitor, sub_target, earlier_programme
+):
     # The current programme's sub-targets come from its goals' list; one of an earlier
     # programme's goals is not in that list and is fetched on its own.
-    from programme.models import DevelopmentGoal, Programme
+    from programme.models import DevelopmentGoal
 
-    earlier = Programme.objects.create(
-        slug="tidigare",
-        title="Tidigare program",
-        status=Programme.Status.REPLACED,
-        version_date=datetime.date(2007, 1, 1),
-        is_published=True,
-    )
     goal = DevelopmentGoal.objects.create(
-        programme=earlier, order=1, slug="gammalt-mal", title="Gammalt mål", is_published=True
+        programme=earlier_programme,
+        order=1,
+        slug="gammalt-mal",
+        title="Gammalt mål",
+        is_published=True,
     )
     old = SubTarget.objects.create(
         goal=goal, order=1, slug="gammalt-delmal", statement="Gammalt delmål", is_published=True
