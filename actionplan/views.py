@@ -19,6 +19,7 @@ from flemingsberg.models import RenderJob
 from programme import roles
 from programme.models import (
     DevelopmentGoal,
+    Organisation,
     Programme,
     Strategy,
     SubStrategy,
@@ -315,20 +316,28 @@ def _continued_actions(user) -> set[int]:
 
 @cache_public_page
 def action_detail(request, year: int, pk: int):
-    """One action of a plan. Queries: the action with its lead party, funder and predecessor;
-    the goals, strategies and sub-strategies it serves (``_served_by``); partners and
-    follow-ups; the actions continuing it, if any (``_continued_actions``)."""
+    """One action of a plan. Queries: the action with its predecessor; the goals, strategies
+    and sub-strategies it serves (``_served_by``); partners and follow-ups; the actions
+    continuing it, if any (``_continued_actions``). Its plan and organisations are the ones
+    already found (``Organisation.by_pk``)."""
     plan = _get_plan_or_404(request, year)
     action = get_object_or_404(
         Action.objects.in_plan(plan)
-        .select_related("lead_organisation", "funder", "predecessor__plan")
+        .select_related("predecessor__plan")
         .prefetch_related(
-            Prefetch("partners", queryset=ActionPartner.objects.select_related("organisation")),
-            Prefetch("updates", queryset=FollowUpUpdate.objects.order_by("-date", "-pk")),
+            Prefetch("updates", queryset=FollowUpUpdate.objects.order_by("-date", "-pk"))
         ),
         pk=pk,
     )
-    action.plan = plan  # the plan found above: no join for it
+    # The plan found above and the organisations every page names (``Organisation.by_pk``):
+    # no join for any of them.
+    organisations = Organisation.by_pk()
+    action.plan = plan
+    action.lead_organisation = organisations.get(action.lead_organisation_id)
+    action.funder = organisations.get(action.funder_id)
+    partners = list(ActionPartner.objects.filter(action=action))
+    for partner in partners:
+        partner.organisation = organisations[partner.organisation_id]
     successors = []
     if action.pk in _continued_actions(request.user):
         successors = list(
@@ -349,6 +358,7 @@ def action_detail(request, year: int, pk: int):
             "action": action,
             "predecessor": predecessor,
             "successors": successors,
+            "partners": partners,
             # Only what the visitor may see: an unpublished goal's title never shows here.
             **_served_by(action, plan, request.user),
         },

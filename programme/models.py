@@ -139,6 +139,13 @@ class Organisation(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    @classmethod
+    def by_pk(cls) -> dict[int, Organisation]:
+        """Every organisation by its pk, one query per content version and language
+        (``memoised``): a few dozen rows that pages name again and again, and with no drafts
+        among them the same for visitors and staff. Shared: read them, never change them."""
+        return memoised("organisations", cls.objects.in_bulk)
+
     @property
     def display_name(self) -> str:
         return self.short_name or self.name

@@ -420,12 +420,36 @@ def test_action_page_queries(visitor, plans, no_page_cache):
     visitor.get(url)  # the plans, the programme's goals and strategies and the continued
     with CaptureQueriesContext(connection) as queries:  # actions are memoised from here
         assert visitor.get(url).status_code == 200
-    # The action with its lead party, funder and predecessor; its links to goals, strategies
-    # and sub-strategies (one union); partners; follow-ups. No query of goals or strategies.
+    # The action with its predecessor; follow-ups; partners (their organisations, the lead
+    # party and the funder from the memoised organisations); its links to goals, strategies
+    # and sub-strategies (one union). No query of goals, strategies or organisations.
     tables = [re.search(r'FROM "?\(?"?(\w+)', query["sql"]).group(1) for query in queries]
     assert tables == [
         "actionplan_action",
-        "actionplan_actionpartner",
         "actionplan_followupupdate",
+        "actionplan_actionpartner",
         "actionplan_action_goals",
     ]
+
+
+def test_action_page_names_its_parties_in_order_and_follows_a_rename(visitor, plans, parties):
+    a2 = plans["a2"]  # led by Botkyrka, Huddinge co-responsible
+    ActionPartner.objects.create(action=a2, organisation=parties["region-stockholm"], role="")
+    a2.funder = parties["huddinge"]
+    a2.budget_sek = 100_000
+    a2.save()
+    html = visitor.get(a2.get_absolute_url()).content.decode()
+    partners = html[html.index("Medansvarig") :]
+    partners = partners[: partners.index("</ul>")]
+    expected = sorted(
+        (parties[slug] for slug in ("huddinge", "region-stockholm")),
+        key=lambda organisation: (organisation.order, organisation.name),
+    )
+    shown = re.findall(r"<li>([^<–]+?)(?: –|</li>)", partners)
+    assert [name.strip() for name in shown] == [organisation.name for organisation in expected]
+    budget = html[html.index("<dt>Budget</dt>") :]
+    assert "Huddinge kommun" in budget[: budget.index("</dd>")]  # the funder
+    botkyrka = parties["botkyrka"]
+    botkyrka.name = botkyrka.name_sv = "Botkyrka kommun (nytt namn)"
+    botkyrka.save()
+    assert "Botkyrka kommun (nytt namn)" in visitor.get(a2.get_absolute_url()).content.decode()
